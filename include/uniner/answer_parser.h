@@ -1,0 +1,40 @@
+// Turning a model's raw answer ("[\"Paris\", \"Lyon\"]") into entity strings.
+//
+// Two modes:
+//  - kOfficial: exactly the original scorer's `parser` (REFERENCE.md section 3): the first match of
+//    `\[(.*?)\]` anchored at the start (no newline inside), parsed as JSON; any failure (no match,
+//    bad JSON, an element that is not a string) gives the empty list.
+//  - kLenient: recovers lists from real model output. Rules, in order (docs/parsers.md):
+//      1. a ``` code fence: only its content is read;
+//      2. anything before the first '[' is skipped (leading whitespace, prose);
+//      3. elements are separated by commas; newlines are whitespace;
+//      4. strings may use "double" or 'single' quotes, with backslash escapes; a quote closes a
+//         string only when followed by optional whitespace and ',' ']' ')' or the end, so a ']'
+//         or an apostrophe inside a string is part of it (O'Brien);
+//      5. nested lists or tuples are flattened into their members;
+//      6. unquoted elements (numbers, bare words) are kept as their trimmed text; null/None and
+//         empty elements are skipped;
+//      7. a missing closing bracket ends the list at the end of the text; a string cut off by the
+//         end of the text is dropped (the answer was truncated);
+//      8. no '[' at all gives the empty list.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace uniner {
+
+enum class ParserMode { kOfficial, kLenient };
+
+// "official" / "lenient"; throws InputError otherwise.
+ParserMode parse_parser_mode(std::string_view name);
+
+// The entity strings as written, exact duplicates removed (first occurrence kept).
+std::vector<std::string> parse_answer(std::string_view answer, ParserMode mode);
+
+// What the official scorer compares: each item normalized (normalize_answer), duplicates after
+// normalization removed, first occurrence kept.
+std::vector<std::string> parse_answer_normalized(std::string_view answer, ParserMode mode);
+
+}  // namespace uniner

@@ -1,0 +1,42 @@
+// Scoring predictions against benchmark files, per dataset and averaged, as the paper reports.
+#pragma once
+
+#include <cstddef>
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+#include <vector>
+
+#include "uniner/metric.h"
+#include "uniner/records.h"
+
+namespace uniner {
+
+struct DatasetReport {
+  std::string name;         // the gold file's stem, e.g. "CrossNER_AI"
+  std::size_t records = 0;  // gold records
+  std::size_t missing = 0;  // gold records with no prediction (scored as "[]")
+  Counts counts;
+  Scores scores;
+};
+
+struct EvalReport {
+  std::vector<DatasetReport> datasets;
+  Scores average;                        // unweighted mean over datasets
+  std::vector<std::string> unknown_ids;  // predictions whose id is in no gold file
+};
+
+// Scores `predictions` against each gold benchmark file. Throws InputError for malformed files
+// and for an id predicted twice (naming both lines).
+EvalReport evaluate_benchmarks(const std::vector<std::string>& gold_paths,
+                               const std::vector<Prediction>& predictions,
+                               const std::string& predictions_path,
+                               ParserMode mode = ParserMode::kOfficial);
+
+// {"datasets": [{"name", "records", "missing", "precision", "recall", "f1"}],
+//  "average": {"precision", "recall", "f1"}, "unknown_predictions": N}
+nlohmann::json report_json(const EvalReport& report);
+
+// An aligned text table, scores in percent.
+std::string report_table(const EvalReport& report);
+
+}  // namespace uniner

@@ -1,0 +1,54 @@
+// The `ie_as_qa` conversation template of UniversalNER (REFERENCE.md section 2), byte for byte.
+//
+//   auto prompt = uniner::inference_prompt("Paris is lovely.", "location");
+//   // "A virtual assistant answers questions from a user based on the provided text. USER: Text:
+//   //  Paris is lovely. ASSISTANT: I've read this text.</s>USER: What describes location in the
+//   //  text? ASSISTANT:"   (one line)
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace uniner {
+
+// Which system sentence opens the conversation. The released models use `text`; the training
+// copy of the original code says `paragraph`.
+enum class SystemText { kText, kParagraph };
+
+// Parses "text" / "paragraph"; throws InputError otherwise.
+SystemText parse_system_text(std::string_view name);
+std::string_view system_message(SystemText system);
+
+inline constexpr std::string_view kEosText = "</s>";
+inline constexpr std::string_view kReadReply = "I've read this text.";
+
+// "What describes {type} in the text?"
+std::string type_question(std::string_view type);
+
+// The whole inference prompt for one (passage, type); no trailing space or newline.
+std::string inference_prompt(std::string_view text, std::string_view type,
+                             SystemText system = SystemText::kText);
+
+// The prompt split for prefix sharing: prefix + query == inference_prompt(...).
+// prefix ends with the first "</s>"; query is "USER: What describes {type} in the text? ASSISTANT:".
+std::string prompt_prefix(std::string_view text, SystemText system = SystemText::kText);
+std::string prompt_query(std::string_view type);
+
+// One queried type and its answer (a JSON list of strings, e.g. ["Paris", "Lyon"] or []).
+struct TypeAnswer {
+  std::string type;
+  std::string answer;
+};
+
+// A whole training conversation: system, passage turn, "I've read this text.</s>", then one
+// question/answer pair per element, each answer followed by "</s>".
+std::string training_conversation(std::string_view text, std::span<const TypeAnswer> turns,
+                                  SystemText system = SystemText::kText);
+
+// Inverse helpers for benchmark records: "Text: X" -> X, "What describes T in the text?" -> T.
+// Return false when the string does not have that shape.
+bool parse_text_turn(std::string_view turn, std::string& text);
+bool parse_type_question(std::string_view turn, std::string& type);
+
+}  // namespace uniner

@@ -1,0 +1,25 @@
+// Locating an answer string in its passage, to give entities offsets.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+namespace uniner {
+
+// A half-open range [start, end) in both units.
+struct TextSpan {
+  std::size_t start = 0;       // code points
+  std::size_t end = 0;         // code points
+  std::size_t byte_start = 0;  // bytes of the UTF-8 text
+  std::size_t byte_end = 0;
+  bool exact_case = true;      // false when only the case-insensitive search found it
+};
+
+// All non-overlapping occurrences of `needle` in `haystack`, left to right. Exact matches when
+// there is at least one; otherwise case-insensitive ones (simple Unicode case folding, one code
+// point for one, so offsets stay those of the passage). Empty or whitespace-only needles match
+// nothing. Both strings must be valid UTF-8.
+std::vector<TextSpan> locate_all(std::string_view haystack, std::string_view needle);
+
+}  // namespace uniner

@@ -1,0 +1,84 @@
+// Record formats: the original's instruction/benchmark JSON (a JSON array of
+// {"id", "conversations": [{"from", "value"}, ...]}), predictions JSONL
+// ({"id", "prediction"}), and JSON Lines in general. Readers stream: a 1 GB file is read one
+// record at a time. Every reader throws InputError naming the file, the line and the reason.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+#include <vector>
+
+namespace uniner {
+
+struct Turn {
+  std::string from;   // "human" or "gpt"
+  std::string value;
+};
+
+struct ConversationRecord {
+  std::string id;
+  std::vector<Turn> conversations;
+};
+
+// One evaluation query of a benchmark file: the passage, the type asked, the gold answer.
+struct BenchmarkRecord {
+  std::string id;
+  std::string text;
+  std::string type;
+  std::string gold;  // raw gold answer, a JSON list
+};
+
+// Opens `path` for reading; "-" is stdin. Throws Error when it cannot be opened.
+std::shared_ptr<std::istream> open_input(const std::string& path);
+// Opens `path` for writing (truncating, or appending); "-" is stdout.
+std::shared_ptr<std::ostream> open_output(const std::string& path, bool append = false);
+
+// Streams the records of a JSON array of conversations. `fn(record, index)` is called per record.
+void read_conversations(const std::string& path,
+                        const std::function<void(ConversationRecord&&, std::size_t)>& fn);
+
+// The benchmark view of one conversation record: turns 0 and 2 are human "Text: ..." and
+// "What describes T in the text?", turn 3 is the gold answer. Throws InputError otherwise.
+BenchmarkRecord to_benchmark_record(const ConversationRecord& record, const std::string& source);
+
+// Reads a whole benchmark file (records in file order).
+std::vector<BenchmarkRecord> read_benchmark(const std::string& path);
+
+// Writes a JSON array of conversation records, one record per line, as it goes.
+class ConversationWriter {
+ public:
+  explicit ConversationWriter(std::ostream& out);
+  ~ConversationWriter();  // closes the array if finish() was not called
+  void write(const ConversationRecord& record);
+  void finish();
+
+ private:
+  std::ostream& out_;
+  bool first_ = true;
+  bool finished_ = false;
+};
+
+nlohmann::json to_json(const ConversationRecord& record);
+
+// Calls fn(object, line) for each non-blank line of a JSON Lines file; a line that is not valid
+// JSON, or not a JSON object, throws InputError("file:line: reason").
+void read_jsonl(const std::string& path,
+                const std::function<void(nlohmann::json&, std::size_t line)>& fn);
+
+// Predictions: {"id": ..., "prediction": "<raw answer>"}. Numeric ids are read as their text.
+struct Prediction {
+  std::string id;
+  std::string prediction;
+  std::size_t line = 0;
+};
+std::vector<Prediction> read_predictions(const std::string& path);
+void write_prediction(std::ostream& out, const std::string& id, const std::string& prediction);
+
+// The id field of a record as text (a string, or a number's JSON text). Throws InputError.
+std::string id_of(const nlohmann::json& record, const std::string& source, std::size_t line);
+
+}  // namespace uniner

@@ -1,0 +1,78 @@
+#include "uniner/conversation.h"
+
+#include "uniner/error.h"
+
+namespace uniner {
+namespace {
+
+constexpr std::string_view kTextSystem =
+    "A virtual assistant answers questions from a user based on the provided text.";
+constexpr std::string_view kParagraphSystem =
+    "A virtual assistant answers questions from a user based on the provided paragraph.";
+constexpr std::string_view kTextPrefix = "Text: ";
+constexpr std::string_view kQuestionHead = "What describes ";
+constexpr std::string_view kQuestionTail = " in the text?";
+
+}  // namespace
+
+SystemText parse_system_text(std::string_view name) {
+  if (name == "text") return SystemText::kText;
+  if (name == "paragraph") return SystemText::kParagraph;
+  throw InputError("--system: expected 'text' or 'paragraph', got '" + std::string(name) + "'");
+}
+
+std::string_view system_message(SystemText system) {
+  return system == SystemText::kText ? kTextSystem : kParagraphSystem;
+}
+
+std::string type_question(std::string_view type) {
+  std::string q;
+  q.reserve(kQuestionHead.size() + type.size() + kQuestionTail.size());
+  q.append(kQuestionHead).append(type).append(kQuestionTail);
+  return q;
+}
+
+// FastChat's SeparatorStyle.TWO: system + " ", then "ROLE: message" + sep, where sep is " " after
+// a user turn and "</s>" after an assistant turn; an empty final assistant turn is "ASSISTANT:".
+std::string prompt_prefix(std::string_view text, SystemText system) {
+  std::string p;
+  p.reserve(text.size() + 160);
+  p.append(system_message(system)).append(" USER: ").append(kTextPrefix).append(text);
+  p.append(" ASSISTANT: ").append(kReadReply).append(kEosText);
+  return p;
+}
+
+std::string prompt_query(std::string_view type) {
+  return "USER: " + type_question(type) + " ASSISTANT:";
+}
+
+std::string inference_prompt(std::string_view text, std::string_view type, SystemText system) {
+  return prompt_prefix(text, system) + prompt_query(type);
+}
+
+std::string training_conversation(std::string_view text, std::span<const TypeAnswer> turns,
+                                  SystemText system) {
+  std::string c = prompt_prefix(text, system);
+  for (const auto& t : turns) {
+    c.append(prompt_query(t.type)).append(" ").append(t.answer).append(kEosText);
+  }
+  return c;
+}
+
+bool parse_text_turn(std::string_view turn, std::string& text) {
+  if (!turn.starts_with(kTextPrefix)) return false;
+  text.assign(turn.substr(kTextPrefix.size()));
+  return true;
+}
+
+bool parse_type_question(std::string_view turn, std::string& type) {
+  if (!turn.starts_with(kQuestionHead) || !turn.ends_with(kQuestionTail) ||
+      turn.size() < kQuestionHead.size() + kQuestionTail.size()) {
+    return false;
+  }
+  type.assign(turn.substr(kQuestionHead.size(),
+                          turn.size() - kQuestionHead.size() - kQuestionTail.size()));
+  return true;
+}
+
+}  // namespace uniner

@@ -1,0 +1,167 @@
+#include <istream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "uniner/conversation.h"
+#include "uniner/error.h"
+#include "uniner/records.h"
+
+namespace uniner {
+namespace {
+
+using nlohmann::json;
+
+// An input iterator over a stream that counts lines, so errors can name the line they are on.
+class LineCountingIterator {
+ public:
+  using iterator_category = std::input_iterator_tag;
+  using value_type = char;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const char*;
+  using reference = const char&;
+
+  LineCountingIterator() = default;
+  LineCountingIterator(std::istreambuf_iterator<char> it, std::size_t* line) : it_(it), line_(line) {}
+
+  char operator*() const { return *it_; }
+  LineCountingIterator& operator++() {
+    if (*it_ == '\n') ++*line_;
+    ++it_;
+    return *this;
+  }
+  LineCountingIterator operator++(int) {
+    auto copy = *this;
+    ++*this;
+    return copy;
+  }
+  bool operator==(const LineCountingIterator& other) const { return it_ == other.it_; }
+  bool operator!=(const LineCountingIterator& other) const { return it_ != other.it_; }
+
+ private:
+  std::istreambuf_iterator<char> it_;
+  std::size_t* line_ = nullptr;
+};
+
+ConversationRecord record_from_json(json& j, const std::string& path, std::size_t line,
+                                    std::size_t index) {
+  const std::string at = "record " + std::to_string(index);
+  if (!j.is_object()) throw InputError(where(path, line, at + ": expected an object"));
+  ConversationRecord r;
+  r.id = id_of(j, path, line);
+  auto conv = j.find("conversations");
+  if (conv == j.end() || !conv->is_array()) {
+    throw InputError(where(path, line, at + " (id " + r.id + "): missing 'conversations' array"));
+  }
+  for (auto& t : *conv) {
+    auto from = t.find("from");
+    auto value = t.find("value");
+    if (!t.is_object() || from == t.end() || value == t.end() || !from->is_string() ||
+        !value->is_string()) {
+      throw InputError(where(path, line, at + " (id " + r.id +
+                                             "): each turn needs string 'from' and 'value'"));
+    }
+    r.conversations.push_back({from->get<std::string>(), value->get<std::string>()});
+  }
+  return r;
+}
+
+}  // namespace
+
+std::string id_of(const json& record, const std::string& source, std::size_t line) {
+  auto id = record.find("id");
+  if (id == record.end()) throw InputError(where(source, line, "missing 'id'"));
+  if (id->is_string()) return id->get<std::string>();
+  if (id->is_number()) return id->dump();
+  throw InputError(where(source, line, "'id' must be a string or a number"));
+}
+
+void read_conversations(const std::string& path,
+                        const std::function<void(ConversationRecord&&, std::size_t)>& fn) {
+  auto in = open_input(path);
+  std::size_t line = 1;
+  std::size_t index = 0;
+  bool saw_array = false;
+  auto callback = [&](int depth, json::parse_event_t event, json& parsed) -> bool {
+    if (depth == 0) {
+      if (event == json::parse_event_t::array_start) saw_array = true;
+      if (!saw_array && event != json::parse_event_t::array_end) {
+        throw InputError(where(path, line, "expected a JSON array of records"));
+      }
+      return true;
+    }
+    if (depth == 1 && event == json::parse_event_t::value) {
+      throw InputError(where(path, line, "record " + std::to_string(index) + ": expected an object"));
+    }
+    if (depth == 1 && event == json::parse_event_t::object_end) {
+      fn(record_from_json(parsed, path, line, index), index);
+      ++index;
+      return false;  // discard: the DOM never holds more than one record
+    }
+    return true;
+  };
+  try {
+    LineCountingIterator begin(std::istreambuf_iterator<char>(*in), &line), end;
+    const json rest = json::parse(begin, end, callback);  // records were handed to fn
+    (void)rest;
+  } catch (const json::parse_error& e) {
+    // e.what() carries "syntax error while parsing ..." and the byte; add the line.
+    throw InputError(where(path, line, std::string("invalid JSON: ") + e.what()));
+  }
+}
+
+BenchmarkRecord to_benchmark_record(const ConversationRecord& r, const std::string& source) {
+  const auto bad = [&](const std::string& why) {
+    return InputError(source + ": record id " + r.id + ": " + why);
+  };
+  if (r.conversations.size() < 4) throw bad("expected 4 turns (text, reply, question, answer)");
+  BenchmarkRecord b;
+  b.id = r.id;
+  if (!parse_text_turn(r.conversations[0].value, b.text)) {
+    throw bad("turn 0 does not start with 'Text: '");
+  }
+  if (!parse_type_question(r.conversations[2].value, b.type)) {
+    throw bad("turn 2 is not 'What describes <type> in the text?'");
+  }
+  b.gold = r.conversations[3].value;
+  return b;
+}
+
+std::vector<BenchmarkRecord> read_benchmark(const std::string& path) {
+  std::vector<BenchmarkRecord> out;
+  read_conversations(path, [&](ConversationRecord&& r, std::size_t) {
+    out.push_back(to_benchmark_record(r, path));
+  });
+  return out;
+}
+
+json to_json(const ConversationRecord& record) {
+  json turns = json::array();
+  for (const auto& t : record.conversations) turns.push_back({{"from", t.from}, {"value", t.value}});
+  return json{{"id", record.id}, {"conversations", std::move(turns)}};
+}
+
+ConversationWriter::ConversationWriter(std::ostream& out) : out_(out) {}
+
+ConversationWriter::~ConversationWriter() {
+  if (!finished_) {
+    try {
+      finish();
+    } catch (...) {
+    }
+  }
+}
+
+void ConversationWriter::write(const ConversationRecord& record) {
+  out_ << (first_ ? "[\n" : ",\n")
+       << to_json(record).dump(-1, ' ', false, json::error_handler_t::replace);
+  first_ = false;
+}
+
+void ConversationWriter::finish() {
+  out_ << (first_ ? "[]\n" : "\n]\n");
+  out_.flush();
+  finished_ = true;
+}
+
+}  // namespace uniner

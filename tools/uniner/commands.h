@@ -1,0 +1,18 @@
+// The subcommands of `uniner`. Each add_* registers its options on `app` and returns the function
+// that runs it (parse -> fill the library's options -> call the library -> exit code).
+#pragma once
+
+#include <functional>
+
+namespace CLI {
+class App;
+}
+
+namespace uniner::cli {
+
+using Runner = std::function<int()>;
+
+Runner add_prompt_command(CLI::App& app);
+Runner add_eval_command(CLI::App& app);
+
+}  // namespace uniner::cli

@@ -1,0 +1,41 @@
+// uniner: UniversalNER in one native tool. `uniner --help` lists the subcommands.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+#include <map>
+#include <string>
+
+#include "commands.h"
+#include "uniner/error.h"
+
+int main(int argc, char** argv) {
+  using namespace uniner::cli;
+  CLI::App app{"uniner: open named-entity recognition with UniversalNER models, in C++"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "uniner 0.1.0");
+
+  const std::pair<const char*, Runner (*)(CLI::App&)> table[] = {
+      {"prompt", add_prompt_command},
+      {"eval", add_eval_command},
+  };
+  std::map<std::string, Runner> runners;
+  for (const auto& [name, add] : table) runners[name] = add(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;  // usage errors exit 2, as every other bad input
+  }
+
+  try {
+    for (auto* sub : app.get_subcommands()) return runners.at(sub->get_name())();
+    return 2;
+  } catch (const uniner::InputError& e) {
+    std::fprintf(stderr, "uniner: error: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "uniner: error: %s\n", e.what());
+    return 1;
+  }
+}
