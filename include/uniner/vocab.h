@@ -1,0 +1,45 @@
+// A tokenizer loaded from a GGUF file (vocabulary only; no weights are read).
+//
+//   auto vocab = uniner::Vocab::load("models/ggml-vocab-llama-spm.gguf");
+//   auto ids = vocab.tokenize(uniner::inference_prompt(text, type), /*add_bos=*/true,
+//                             /*parse_special=*/true);
+//   std::size_t n = vocab.count_tokens("some passage");
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace uniner {
+
+using TokenId = std::int32_t;
+
+class Vocab {
+ public:
+  // Throws Error when the file is missing or is not a GGUF model with a vocabulary.
+  static Vocab load(const std::string& gguf_path);
+
+  Vocab(Vocab&&) noexcept;
+  Vocab& operator=(Vocab&&) noexcept;
+  ~Vocab();
+
+  // SentencePiece tokenization as the original: with parse_special, "</s>" becomes the EOS token.
+  std::vector<TokenId> tokenize(std::string_view text, bool add_bos, bool parse_special) const;
+  // Tokens of a plain text (no BOS, special-token text not parsed).
+  std::size_t count_tokens(std::string_view text) const;
+  std::string piece(TokenId token) const;  // the text of one token (special tokens rendered)
+  TokenId bos() const;
+  TokenId eos() const;
+  std::size_t size() const;
+
+ private:
+  friend class Model;
+  struct Impl;
+  explicit Vocab(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace uniner
