@@ -25,6 +25,9 @@ std::u32string utf8_to_u32(std::string_view s);
 std::string u32_to_utf8(std::u32string_view s);
 void append_utf8(std::string& out, char32_t c);
 
+// `s` with every ill-formed sequence replaced by U+FFFD (model output cut inside a character).
+std::string to_valid_utf8(std::string_view s);
+
 // Number of code points in valid UTF-8.
 std::size_t count_code_points(std::string_view s);
 

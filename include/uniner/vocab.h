@@ -35,9 +35,11 @@ class Vocab {
   TokenId eos() const;
   std::size_t size() const;
 
+  struct Impl;  // engine-internal
+  static Vocab from_impl(std::unique_ptr<Impl> impl);
+  const Impl& impl() const { return *impl_; }
+
  private:
-  friend class Model;
-  struct Impl;
   explicit Vocab(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

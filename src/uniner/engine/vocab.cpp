@@ -7,6 +7,7 @@
 namespace uniner {
 
 Vocab::Vocab(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Vocab Vocab::from_impl(std::unique_ptr<Impl> impl) { return Vocab(std::move(impl)); }
 Vocab::Vocab(Vocab&&) noexcept = default;
 Vocab& Vocab::operator=(Vocab&&) noexcept = default;
 Vocab::~Vocab() = default;

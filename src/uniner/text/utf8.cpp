@@ -137,6 +137,24 @@ std::string u32_to_utf8(std::u32string_view s) {
   return out;
 }
 
+std::string to_valid_utf8(std::string_view s) {
+  if (!find_invalid_utf8(s)) return std::string(s);
+  std::string out;
+  out.reserve(s.size() + 8);
+  std::size_t i = 0;
+  char32_t cp;
+  while (i < s.size()) {
+    const std::size_t at = i;
+    if (decode_one(s, i, cp, nullptr)) {
+      out.append(s.substr(at, i - at));
+    } else {
+      append_utf8(out, 0xFFFD);
+      i = at + 1;
+    }
+  }
+  return out;
+}
+
 std::size_t count_code_points(std::string_view s) {
   std::size_t n = 0;
   for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;

@@ -1,0 +1,97 @@
+// Entity extraction with a UniNER model: passages and entity types in, entities with offsets out.
+//
+//   auto model = uniner::Model::load("UniNER-7B-type.Q4_K_M.gguf");
+//   uniner::Extractor extractor(model, {});
+//   auto result = extractor.extract({"doc1", "Aspirin is made by Bayer.", {"drug", "company"}});
+//   for (const auto& e : result.entities) { /* e.text, e.type, e.span.start, e.span.end */ }
+//
+// Prompts, tokens and greedy decoding are the original's, so answers equal the original's token
+// for token; by default the passage is decoded once and shared by all of its types, and many
+// passages are decoded together (see docs/extraction.md).
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "uniner/answer_parser.h"
+#include "uniner/conversation.h"
+#include "uniner/locate.h"
+#include "uniner/model.h"
+
+namespace uniner {
+
+enum class DecodeMode {
+  kShared,  // prefix decoded once per passage, all types and passages batched (default)
+  kNaive,   // the original: every (passage, type) prompt from scratch, one at a time
+};
+DecodeMode parse_decode_mode(std::string_view name);  // "shared" / "naive"; throws InputError
+
+struct ExtractOptions {
+  DecodeMode mode = DecodeMode::kShared;    // how prompts are decoded (answers are the same)
+  int max_new_tokens = 256;                 // answer tokens per (passage, type), EOS not counted
+  ParserMode parser = ParserMode::kLenient; // how answers become entity strings
+  SystemText system = SystemText::kText;    // system sentence of the prompt
+  int max_passage_tokens = 512;             // longer prompts are split into windows; 0 = never
+  int window_overlap_tokens = 64;           // overlap between consecutive windows
+};
+
+struct PassageInput {
+  std::string id;
+  std::string text;                 // valid UTF-8, not empty
+  std::vector<std::string> types;   // at least one; no newlines
+};
+
+struct Entity {
+  std::string text;       // the passage's own text at the span when found, else the answer item
+  std::string type;
+  bool found = false;     // false: the model named it but it is not in the passage
+  TextSpan span;          // document offsets (code points and bytes); meaningful when found
+};
+
+struct PassageResult {
+  std::string id;
+  std::string text;
+  std::vector<Entity> entities;  // found ones in document order, then unfound in answer order
+  // Raw answers per type, in the order of the input types: one per window.
+  std::vector<std::pair<std::string, std::vector<std::string>>> raw;
+  std::size_t windows = 1;
+  std::string error;             // non-empty: the passage was not processed, and why
+};
+
+struct ExtractProgress {
+  std::size_t passages_done = 0;
+  std::size_t queries_done = 0;      // (window, type) answers
+  std::size_t tokens_generated = 0;
+};
+
+// Checks one passage the way the extractor does; returns the reason it cannot be processed, or
+// an empty string.
+std::string validate_passage(const PassageInput& passage);
+
+class Extractor {
+ public:
+  // The model must outlive the extractor. Creates its own llama.cpp context.
+  Extractor(const Model& model, ExtractOptions options);
+  Extractor(Extractor&&) noexcept;
+  ~Extractor();
+
+  // Streams passages through the model: pulls them from `next` until it returns false and hands
+  // each result to `emit` in input order. A passage that cannot be processed is emitted with
+  // `error` set; it never stops the run. Throws Error when llama.cpp fails.
+  void run(const std::function<bool(PassageInput&)>& next,
+           const std::function<void(PassageResult&&)>& emit,
+           const std::function<void(const ExtractProgress&)>& progress = {});
+
+  PassageResult extract(const PassageInput& passage);
+
+  // The answer text of generated tokens (what the original's detokenizer returns).
+  std::string answer_text(const std::vector<TokenId>& tokens) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace uniner

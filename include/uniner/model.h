@@ -1,0 +1,48 @@
+// A UniNER model (GGUF, LLaMA architecture) loaded through llama.cpp.
+//
+//   uniner::ModelOptions opts;          // threads, context, batch, GPU layers...
+//   auto model = uniner::Model::load("UniNER-7B-type.Q4_K_M.gguf", opts);
+//   uniner::Extractor extractor(model, {});   // see extractor.h
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "uniner/vocab.h"
+
+namespace uniner {
+
+struct ModelOptions {
+  int threads = 0;         // CPU threads; 0 = all hardware threads
+  int context_size = 8192; // KV cells shared by all parallel sequences
+  int batch_size = 2048;   // most tokens per llama_decode call
+  int ubatch_size = 512;   // physical micro-batch
+  int gpu_layers = 0;      // layers offloaded to a GPU (needs a GPU build of llama.cpp)
+  int parallel = 64;       // most sequences decoded together (1..256)
+};
+
+class Model {
+ public:
+  // Throws InputError for a missing file, a non-GGUF file, a model llama.cpp cannot load, or a
+  // vocabulary without the "</s>" end-of-sequence token.
+  static Model load(const std::string& path, const ModelOptions& options = {});
+
+  Model(Model&&) noexcept;
+  Model& operator=(Model&&) noexcept;
+  ~Model();
+
+  const Vocab& vocab() const;
+  const ModelOptions& options() const;
+  std::string description() const;   // e.g. "llama 7B Q4_K - Medium, 6.74 B params"
+  int trained_context() const;
+
+  struct Impl;  // engine-internal
+  Impl& impl() const { return *impl_; }
+
+ private:
+  explicit Model(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace uniner

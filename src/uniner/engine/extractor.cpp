@@ -1,0 +1,297 @@
+#include "uniner/extractor.h"
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "engine/generator.h"
+#include "engine/model_impl.h"
+#include "engine/windows.h"
+#include "uniner/error.h"
+#include "uniner/prompt_tokens.h"
+#include "uniner/utf8.h"
+
+namespace uniner {
+
+DecodeMode parse_decode_mode(std::string_view name) {
+  if (name == "shared") return DecodeMode::kShared;
+  if (name == "naive") return DecodeMode::kNaive;
+  throw InputError("--mode: expected 'shared' or 'naive', got '" + std::string(name) + "'");
+}
+
+std::string validate_passage(const PassageInput& p) {
+  if (auto bad = find_invalid_utf8(p.text)) {
+    return "text: invalid UTF-8 at byte " + std::to_string(bad->byte_offset) + ": " + bad->reason;
+  }
+  if (p.text.find_first_not_of(" \t\r\n") == std::string::npos) return "empty text";
+  if (p.types.empty()) return "no entity types";
+  for (const auto& t : p.types) {
+    if (t.find_first_not_of(" \t") == std::string::npos) return "an entity type is empty";
+    if (t.find_first_of("\r\n") != std::string::npos) {
+      return "entity type '" + t + "' contains a newline (the prompt is one line)";
+    }
+    if (auto bad = find_invalid_utf8(t)) return "entity type: invalid UTF-8";
+  }
+  return {};
+}
+
+struct Extractor::Impl {
+  const Model& model;
+  ExtractOptions options;
+  engine::ContextPtr ctx;
+  const Vocab& vocab;
+  std::unordered_map<std::string, std::vector<TokenId>> query_cache;
+
+  Impl(const Model& m, ExtractOptions o)
+      : model(m), options(o), ctx(m.impl().new_context()), vocab(m.vocab()) {}
+
+  const std::vector<TokenId>& query_tokens(const std::string& type) {
+    auto it = query_cache.find(type);
+    if (it == query_cache.end()) {
+      if (query_cache.size() > 100000) query_cache.clear();  // bounded over huge type sets
+      it = query_cache.emplace(type, uniner::query_tokens(vocab, type)).first;
+    }
+    return it->second;
+  }
+
+  std::vector<TokenId> prefix_tokens(std::string_view text) const {
+    return uniner::prefix_tokens(vocab, text, options.system);
+  }
+};
+
+namespace {
+
+// One passage on its way through the model.
+struct Pending {
+  PassageInput input;
+  PassageResult result;
+  std::vector<engine::Window> windows;
+  std::vector<std::vector<std::string>> answers;  // [type][window]
+  std::size_t jobs_left = 0;
+  bool ready = false;
+};
+
+struct JobInfo {
+  Pending* passage;
+  std::size_t window;
+  std::vector<std::size_t> types;  // indexes into passage->input.types
+};
+
+std::size_t code_points_before(std::string_view text, std::size_t byte) {
+  return count_code_points(text.substr(0, byte));
+}
+
+void assemble(Pending& p, ParserMode parser) {
+  const std::string& text = p.input.text;
+  struct Found {
+    std::size_t type_index;
+    Entity entity;
+  };
+  std::vector<Found> found;
+  std::set<std::tuple<std::size_t, std::size_t, std::size_t>> seen_spans;  // type, start, end
+  std::set<std::pair<std::size_t, std::string>> found_items;
+  std::vector<std::pair<std::size_t, std::string>> unfound;
+  for (std::size_t w = 0; w < p.windows.size(); ++w) {
+    const auto& win = p.windows[w];
+    const std::string_view wtext = std::string_view(text).substr(win.byte_start,
+                                                                 win.byte_end - win.byte_start);
+    const std::size_t cp0 = code_points_before(text, win.byte_start);
+    for (std::size_t t = 0; t < p.input.types.size(); ++t) {
+      for (auto& item : parse_answer(p.answers[t][w], parser)) {
+        const auto spans = locate_all(wtext, item);
+        if (spans.empty()) {
+          unfound.emplace_back(t, std::move(item));
+          continue;
+        }
+        found_items.emplace(t, item);
+        for (auto s : spans) {
+          s.start += cp0, s.end += cp0, s.byte_start += win.byte_start, s.byte_end += win.byte_start;
+          if (!seen_spans.emplace(t, s.byte_start, s.byte_end).second) continue;
+          Entity e{text.substr(s.byte_start, s.byte_end - s.byte_start), p.input.types[t], true, s};
+          found.push_back({t, std::move(e)});
+        }
+      }
+    }
+  }
+  std::stable_sort(found.begin(), found.end(), [](const Found& a, const Found& b) {
+    return std::tie(a.entity.span.byte_start, a.entity.span.byte_end, a.type_index) <
+           std::tie(b.entity.span.byte_start, b.entity.span.byte_end, b.type_index);
+  });
+  for (auto& f : found) p.result.entities.push_back(std::move(f.entity));
+  std::set<std::pair<std::size_t, std::string>> reported;
+  for (auto& [t, item] : unfound) {
+    if (found_items.count({t, item}) || !reported.emplace(t, item).second) continue;
+    p.result.entities.push_back(Entity{item, p.input.types[t], false, {}});
+  }
+  for (std::size_t t = 0; t < p.input.types.size(); ++t) {
+    p.result.raw.emplace_back(p.input.types[t], std::move(p.answers[t]));
+  }
+  p.ready = true;
+}
+
+}  // namespace
+
+Extractor::Extractor(const Model& model, ExtractOptions options)
+    : impl_(std::make_unique<Impl>(model, options)) {
+  if (options.max_new_tokens < 1) throw InputError("--max-new-tokens must be at least 1");
+  if (options.max_passage_tokens < 0 || options.window_overlap_tokens < 0) {
+    throw InputError("--max-passage-tokens and the window overlap must not be negative");
+  }
+}
+Extractor::Extractor(Extractor&&) noexcept = default;
+Extractor::~Extractor() = default;
+
+std::string Extractor::answer_text(const std::vector<TokenId>& tokens) const {
+  std::string out;
+  for (TokenId t : tokens) out += impl_->vocab.piece(t);
+  // SentencePiece's decode drops the dummy-prefix space of the first piece, as the original's
+  // detokenizer does: the answer starts with '[' and the anchored official parser can match it.
+  if (!out.empty() && out.front() == ' ') out.erase(0, 1);
+  return to_valid_utf8(out);
+}
+
+void Extractor::run(const std::function<bool(PassageInput&)>& next,
+                    const std::function<void(PassageResult&&)>& emit,
+                    const std::function<void(const ExtractProgress&)>& progress) {
+  Impl& im = *impl_;
+  const auto& opt = im.options;
+  const std::size_t n_ctx = llama_n_ctx(im.ctx.get());
+  const std::size_t n_seq = llama_n_seq_max(im.ctx.get());
+  std::deque<std::unique_ptr<Pending>> order;  // input order, for in-order emission
+  std::deque<engine::GenJob> jobs;
+  std::map<std::size_t, JobInfo> job_info;
+  std::size_t next_tag = 0;
+  ExtractProgress prog;
+  bool source_open = true;
+
+  const auto flush = [&] {
+    while (!order.empty() && order.front()->ready) {
+      emit(std::move(order.front()->result));
+      order.pop_front();
+      ++prog.passages_done;
+      if (progress) progress(prog);
+    }
+  };
+
+  // Splits a passage into windows and jobs; sets an error instead when it cannot be processed.
+  const auto prepare = [&](Pending& p) {
+    p.result.id = p.input.id;
+    p.result.text = p.input.text;
+    if (std::string why = validate_passage(p.input); !why.empty()) {
+      p.result.error = why;
+      p.ready = true;
+      return;
+    }
+    const std::string& text = p.input.text;
+    std::size_t longest_query = 0;
+    for (const auto& t : p.input.types) longest_query = std::max(longest_query, im.query_tokens(t).size());
+    const std::size_t overhead = im.prefix_tokens("").size() + longest_query;
+    p.windows = {engine::Window{0, text.size()}};
+    if (opt.max_passage_tokens > 0) {
+      const auto limit = static_cast<std::size_t>(opt.max_passage_tokens);
+      if (overhead + 8 > limit) {
+        p.result.error = "the prompt without text already takes " + std::to_string(overhead) +
+                         " tokens: raise --max-passage-tokens or shorten the types";
+        p.ready = true;
+        return;
+      }
+      const engine::TokenCounter count = [&](std::string_view s) {
+        return im.vocab.count_tokens(s);
+      };
+      p.windows = engine::split_windows(text, limit - overhead,
+                                        static_cast<std::size_t>(opt.window_overlap_tokens), count);
+    }
+    p.result.windows = p.windows.size();
+    p.answers.assign(p.input.types.size(), std::vector<std::string>(p.windows.size()));
+    for (std::size_t w = 0; w < p.windows.size(); ++w) {
+      const auto& win = p.windows[w];
+      auto prefix = im.prefix_tokens(std::string_view(text).substr(win.byte_start, win.byte_end - win.byte_start));
+      // Group the types into jobs that fit the context alone.
+      engine::GenJob job;
+      JobInfo info{&p, w, {}};
+      std::size_t cells = prefix.size();
+      const auto push = [&] {
+        job.tag = next_tag++;
+        job.prefix = prefix;
+        job_info.emplace(job.tag, std::move(info));
+        jobs.push_back(std::move(job));
+        ++p.jobs_left;
+        job = {};
+        info = JobInfo{&p, w, {}};
+        cells = prefix.size();
+      };
+      for (std::size_t t = 0; t < p.input.types.size(); ++t) {
+        const auto& q = im.query_tokens(p.input.types[t]);
+        const std::size_t need = q.size() + static_cast<std::size_t>(opt.max_new_tokens);
+        if (prefix.size() + need > n_ctx) {
+          p.result.error = "a prompt of " + std::to_string(prefix.size() + q.size()) +
+                           " tokens plus --max-new-tokens does not fit --ctx-size " +
+                           std::to_string(n_ctx);
+          // Drop the jobs queued for this passage.
+          while (p.jobs_left > 0) {
+            job_info.erase(jobs.back().tag);
+            jobs.pop_back();
+            --p.jobs_left;
+          }
+          p.ready = true;
+          return;
+        }
+        if (!info.types.empty() && (cells + need > n_ctx || info.types.size() == n_seq)) push();
+        job.queries.push_back(q);
+        info.types.push_back(t);
+        cells += need;
+      }
+      push();
+    }
+  };
+
+  const engine::JobSource source = [&](engine::GenJob& out) {
+    while (jobs.empty() && source_open) {
+      auto p = std::make_unique<Pending>();
+      if (!next(p->input)) {
+        source_open = false;
+        break;
+      }
+      prepare(*p);
+      order.push_back(std::move(p));
+      flush();
+    }
+    if (jobs.empty()) return false;
+    out = std::move(jobs.front());
+    jobs.pop_front();
+    return true;
+  };
+
+  const engine::ResultSink sink = [&](engine::GenResult&& r) {
+    auto it = job_info.find(r.tag);
+    JobInfo info = std::move(it->second);
+    job_info.erase(it);
+    for (std::size_t k = 0; k < info.types.size(); ++k) {
+      info.passage->answers[info.types[k]][info.window] = answer_text(r.answers[k]);
+      prog.tokens_generated += r.answers[k].size();
+      ++prog.queries_done;
+    }
+    if (--info.passage->jobs_left == 0) assemble(*info.passage, opt.parser);
+    flush();
+  };
+
+  engine::GenOptions gen{opt.max_new_tokens};
+  if (opt.mode == DecodeMode::kNaive) {
+    engine::generate_naive(im.ctx.get(), gen, source, sink);
+  } else {
+    engine::generate_shared(im.ctx.get(), gen, source, sink);
+  }
+  flush();
+}
+
+PassageResult Extractor::extract(const PassageInput& passage) {
+  bool given = false;
+  PassageResult out;
+  run([&](PassageInput& p) { return given ? false : (p = passage, given = true); },
+      [&](PassageResult&& r) { out = std::move(r); });
+  return out;
+}
+
+}  // namespace uniner

@@ -1,0 +1,60 @@
+// Greedy generation of many answers over one llama.cpp context. Private to engine/.
+//
+// A job is one passage prefix (BOS + system + passage turn, ending at the first "</s>") and the
+// queries asked about it ("USER: What describes T in the text? ASSISTANT:"), already tokenized.
+// generate_shared() decodes each prefix once, copies it to one sequence per query
+// (llama_memory_seq_cp), and decodes the queries and then the answers of all live sequences of
+// all admitted passages together, one batch per step; new passages are admitted as soon as
+// sequence ids and KV cells free up. generate_naive() is the original's method and the
+// reference: every (prefix + query) decoded from scratch, one at a time. Both are greedy and give
+// the same answers.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <vector>
+
+#include "engine/llama_handles.h"
+#include "uniner/vocab.h"
+
+namespace uniner::engine {
+
+struct GenJob {
+  std::size_t tag = 0;                         // the caller's handle, returned in the result
+  std::vector<TokenId> prefix;                 // BOS ... </s>
+  std::vector<std::vector<TokenId>> queries;   // one per type, no BOS
+};
+
+struct GenResult {
+  std::size_t tag = 0;
+  std::vector<std::vector<TokenId>> answers;   // per query: generated tokens, EOS excluded
+};
+
+struct GenOptions {
+  int max_new_tokens = 256;  // answer tokens per query, EOS not counted
+};
+
+struct GenStats {
+  std::size_t decode_calls = 0;
+  std::size_t tokens_decoded = 0;
+  std::size_t tokens_generated = 0;
+};
+
+// Pulls the next job; returns false when there is none left.
+using JobSource = std::function<bool(GenJob&)>;
+using ResultSink = std::function<void(GenResult&&)>;
+
+// KV cells and sequence ids a job needs when alone in the context.
+std::size_t cells_needed(const GenJob& job, int max_new_tokens);
+
+// Each job must fit the context alone (cells_needed <= n_ctx, queries <= n_seq_max); the
+// extractor guarantees it. Throws Error when llama_decode fails.
+void generate_shared(llama_context* ctx, const GenOptions& options, const JobSource& next,
+                     const ResultSink& done, GenStats* stats = nullptr);
+void generate_naive(llama_context* ctx, const GenOptions& options, const JobSource& next,
+                    const ResultSink& done, GenStats* stats = nullptr);
+
+// The greedy choice: the highest logit, the lowest id on ties.
+TokenId argmax_token(const float* logits, int n_vocab);
+
+}  // namespace uniner::engine

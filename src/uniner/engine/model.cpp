@@ -1,0 +1,78 @@
+#include "uniner/model.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "engine/model_impl.h"
+#include "uniner/error.h"
+
+namespace uniner {
+
+Model::Model(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Model::Model(Model&&) noexcept = default;
+Model& Model::operator=(Model&&) noexcept = default;
+Model::~Model() = default;
+
+namespace {
+
+Vocab borrow_vocab(const llama_model* model) {
+  auto impl = std::make_unique<Vocab::Impl>();
+  impl->vocab = llama_model_get_vocab(model);
+  return Vocab::from_impl(std::move(impl));
+}
+
+}  // namespace
+
+Model Model::load(const std::string& path, const ModelOptions& options) {
+  if (options.parallel < 1 || options.parallel > 256) {
+    throw InputError("--parallel must be between 1 and 256");
+  }
+  if (options.context_size < 64 || options.batch_size < 1 || options.ubatch_size < 1) {
+    throw InputError("--ctx-size must be at least 64 and --batch-size positive");
+  }
+  auto params = llama_model_default_params();
+  params.n_gpu_layers = options.gpu_layers;
+  auto impl = std::make_unique<Impl>(Impl{engine::load_model_file(path, params), options,
+                                          Vocab::from_impl(nullptr), path});
+  impl->vocab = borrow_vocab(impl->model.get());
+  const Vocab& v = impl->vocab;
+  const auto eos = v.tokenize("</s>", /*add_bos=*/false, /*parse_special=*/true);
+  if (v.eos() < 0 || eos.empty() || eos.back() != v.eos()) {
+    throw InputError(path + ": the vocabulary has no '</s>' end-of-sequence token; UniNER models "
+                            "are LLaMA models with the SentencePiece vocabulary");
+  }
+  return Model(std::move(impl));
+}
+
+const Vocab& Model::vocab() const { return impl_->vocab; }
+const ModelOptions& Model::options() const { return impl_->options; }
+int Model::trained_context() const { return llama_model_n_ctx_train(impl_->model.get()); }
+
+std::string Model::description() const {
+  char buf[256];
+  llama_model_desc(impl_->model.get(), buf, sizeof buf);
+  return buf;
+}
+
+engine::ContextPtr Model::Impl::new_context() const {
+  auto cp = llama_context_default_params();
+  const int threads =
+      options.threads > 0 ? options.threads
+                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  cp.n_ctx = static_cast<uint32_t>(options.context_size);
+  cp.n_batch = static_cast<uint32_t>(options.batch_size);
+  cp.n_ubatch = static_cast<uint32_t>(std::min(options.ubatch_size, options.batch_size));
+  cp.n_seq_max = static_cast<uint32_t>(options.parallel);
+  cp.n_threads = threads;
+  cp.n_threads_batch = threads;
+  cp.kv_unified = true;
+  cp.no_perf = true;
+  engine::ContextPtr ctx(llama_init_from_model(model.get(), cp));
+  if (!ctx) {
+    throw Error(path + ": cannot create a llama.cpp context (ctx " +
+                std::to_string(options.context_size) + "); try a smaller --ctx-size");
+  }
+  return ctx;
+}
+
+}  // namespace uniner

@@ -1,0 +1,20 @@
+// What a Model holds. Private to engine/.
+#pragma once
+
+#include "engine/llama_handles.h"
+#include "engine/vocab_impl.h"
+#include "uniner/model.h"
+
+namespace uniner {
+
+struct Model::Impl {
+  engine::ModelPtr model;
+  ModelOptions options;
+  Vocab vocab;  // borrows the model's vocabulary
+  std::string path;
+
+  // A fresh context sized by `options` (kv_unified: sequences share the cells, seq_cp is free).
+  engine::ContextPtr new_context() const;
+};
+
+}  // namespace uniner

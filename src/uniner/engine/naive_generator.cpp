@@ -1,0 +1,56 @@
+// The original's method, kept as the baseline and the reference: every (prefix + query) prompt is
+// decoded from scratch in an empty context, then answered one token per llama_decode call.
+#include "engine/generator.h"
+#include "uniner/error.h"
+
+namespace uniner::engine {
+
+void generate_naive(llama_context* ctx, const GenOptions& options, const JobSource& next,
+                    const ResultSink& done, GenStats* stats) {
+  llama_memory_t mem = llama_get_memory(ctx);
+  const llama_vocab* vocab = llama_model_get_vocab(llama_get_model(ctx));
+  const int n_vocab = llama_vocab_n_tokens(vocab);
+  const int cap = static_cast<int>(llama_n_batch(ctx));
+  Batch batch(cap, 1);
+  const auto decode = [&] {
+    const int32_t rc = llama_decode(ctx, batch.get());
+    if (rc != 0) throw Error("llama_decode failed (code " + std::to_string(rc) + ")");
+    if (stats) ++stats->decode_calls, stats->tokens_decoded += static_cast<std::size_t>(batch.size());
+  };
+
+  GenJob job;
+  while (next(job)) {
+    GenResult result{job.tag, std::vector<std::vector<TokenId>>(job.queries.size())};
+    for (std::size_t q = 0; q < job.queries.size(); ++q) {
+      llama_memory_clear(mem, true);
+      std::vector<TokenId> prompt = job.prefix;
+      prompt.insert(prompt.end(), job.queries[q].begin(), job.queries[q].end());
+      if (prompt.size() + static_cast<std::size_t>(options.max_new_tokens) > llama_n_ctx(ctx)) {
+        throw Error("a prompt of " + std::to_string(prompt.size()) + " tokens does not fit the context");
+      }
+      int last = -1;
+      for (std::size_t i = 0; i < prompt.size();) {
+        batch.clear();
+        for (; i < prompt.size() && batch.size() < cap; ++i) {
+          last = batch.add(prompt[i], static_cast<llama_pos>(i), 0, i + 1 == prompt.size());
+        }
+        decode();
+      }
+      auto& answer = result.answers[q];
+      auto pos = static_cast<llama_pos>(prompt.size());
+      while (true) {
+        const TokenId t = argmax_token(llama_get_logits_ith(ctx, last), n_vocab);
+        if (llama_vocab_is_eog(vocab, t)) break;
+        answer.push_back(t);
+        if (stats) ++stats->tokens_generated;
+        if (static_cast<int>(answer.size()) >= options.max_new_tokens) break;
+        batch.clear();
+        last = batch.add(t, pos++, 0, true);
+        decode();
+      }
+    }
+    done(std::move(result));
+  }
+}
+
+}  // namespace uniner::engine
