@@ -14,5 +14,6 @@ using Runner = std::function<int()>;
 
 Runner add_prompt_command(CLI::App& app);
 Runner add_eval_command(CLI::App& app);
+Runner add_annotate_command(CLI::App& app);
 
 }  // namespace uniner::cli

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   const std::pair<const char*, Runner (*)(CLI::App&)> table[] = {
       {"prompt", add_prompt_command},
       {"eval", add_eval_command},
+      {"annotate", add_annotate_command},
   };
   std::map<std::string, Runner> runners;
   for (const auto& [name, add] : table) runners[name] = add(app);

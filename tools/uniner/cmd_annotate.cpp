@@ -1,0 +1,174 @@
+// uniner annotate: teacher annotation of passages through an OpenAI-compatible API, resumable.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "commands.h"
+#include "uniner/annotate.h"
+#include "uniner/error.h"
+
+namespace uniner::cli {
+namespace {
+
+std::string duration_text(double s) {
+  char buf[32];
+  if (s < 0 || s > 1e7) return "?";
+  const long t = static_cast<long>(s + 0.5);
+  if (t >= 3600) {
+    std::snprintf(buf, sizeof buf, "%ldh%02ldm", t / 3600, t / 60 % 60);
+  } else if (t >= 60) {
+    std::snprintf(buf, sizeof buf, "%ldm%02lds", t / 60, t % 60);
+  } else {
+    std::snprintf(buf, sizeof buf, "%lds", t);
+  }
+  return buf;
+}
+
+// Progress on stderr: a redrawn bar on a terminal, a line every 10 s otherwise.
+class ProgressPrinter {
+ public:
+  ProgressPrinter() : tty_(isatty(STDERR_FILENO) == 1) {}
+
+  void update(const AnnotateStats& s) {
+    const double rate = s.passages_per_s();
+    const std::size_t left =
+        s.total > s.processed() ? s.total - s.processed() : 0;
+    const std::string eta = s.total && rate > 0 ? duration_text(left / rate) : "?";
+    const double pct = s.total ? 100.0 * s.processed() / s.total : 0;
+    if (tty_) {
+      constexpr int kWidth = 24;
+      const int filled = s.total ? static_cast<int>(kWidth * s.processed() / s.total) : 0;
+      std::string bar(filled, '#');
+      bar.resize(kWidth, '.');
+      std::fprintf(stderr, "\r\033[K[%s] %zu/%zu %.1f%% %.1f/s ETA %s | ok %zu parse_error %zu failed %zu",
+                   bar.c_str(), s.processed(), s.total, pct, rate, eta.c_str(), s.ok,
+                   s.parse_error, s.failed);
+      drawn_ = true;
+    } else if (std::chrono::steady_clock::now() - last_ >= std::chrono::seconds(10)) {
+      last_ = std::chrono::steady_clock::now();
+      std::fprintf(stderr,
+                   "annotate: %zu/%zu passages (%.1f%%), %.1f/s, ok %zu, parse_error %zu, "
+                   "failed %zu, ETA %s\n",
+                   s.processed(), s.total, pct, rate, s.ok, s.parse_error, s.failed, eta.c_str());
+    }
+    std::fflush(stderr);
+  }
+
+  // Prints a message on its own line, above the bar.
+  void message(const std::string& prefix, const std::string& m) {
+    clear();
+    std::fprintf(stderr, "uniner: %s%s\n", prefix.c_str(), m.c_str());
+  }
+
+  // Ends the bar's line.
+  void clear() {
+    if (drawn_) std::fprintf(stderr, "\r\033[K");
+    drawn_ = false;
+  }
+
+ private:
+  bool tty_;
+  bool drawn_ = false;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
+}  // namespace
+
+Runner add_annotate_command(CLI::App& app) {
+  struct Options {
+    AnnotateOptions job;
+    std::string api_key_env = "OPENAI_API_KEY";
+    std::string variant = "type";
+  };
+  auto o = std::make_shared<Options>();
+  auto& job = o->job;
+  auto* cmd = app.add_subcommand(
+      "annotate",
+      "Annotate passages with a teacher LLM (OpenAI-compatible API); resumable");
+  cmd->add_option("--input", job.input,
+                  "Passages JSONL {\"id\", \"text\"} (as `uniner passages` writes; '-' = stdin)")
+      ->required();
+  cmd->add_option("--output", job.output,
+                  "Records JSONL, appended; must be a real file (it is read back to resume, so "
+                  "'-' is refused)")
+      ->required();
+  cmd->add_option("--base-url", job.chat.base_url,
+                  "API base URL, before /chat/completions (vLLM, llama.cpp: http://HOST:PORT/v1; "
+                  "Ollama: http://localhost:11434/v1)")
+      ->capture_default_str();
+  cmd->add_option("--model", job.chat.model, "Model name sent to the API")->required();
+  cmd->add_option("--api-key-env", o->api_key_env,
+                  "Environment variable holding the API key (sent as a Bearer token; unset = no "
+                  "key unless this flag is given)")
+      ->capture_default_str();
+  cmd->add_option("--temperature", job.chat.temperature, "Sampling temperature")
+      ->capture_default_str();
+  cmd->add_option("--max-tokens", job.chat.max_tokens, "max_tokens of each request (0 = not sent)")
+      ->capture_default_str();
+  cmd->add_option("--variant", o->variant,
+                  "Prompt: type (entity types) or definition (one-sentence type definitions)")
+      ->capture_default_str();
+  cmd->add_option("--concurrency", job.concurrency, "Requests in flight")->capture_default_str();
+  cmd->add_option("--timeout", job.chat.timeout_s, "Seconds per request (connect + whole answer)")
+      ->capture_default_str();
+  cmd->add_option("--max-retries", job.chat.max_retries,
+                  "Retries of a request (429, 5xx, timeouts, dropped connections, bad bodies)")
+      ->capture_default_str();
+  cmd->add_option("--backoff", job.chat.backoff_s,
+                  "Seconds before the first retry; doubles each retry (max 60), with jitter")
+      ->capture_default_str();
+  cmd->add_flag("--retry-failed", job.retry_failed,
+                "Remove 'failed' records of earlier runs from the output and ask again");
+  cmd->add_option("--max-consecutive-failures", job.max_consecutive_failures,
+                  "Stop after this many failed passages in a row (0 = never)")
+      ->capture_default_str();
+  cmd->add_option("--ca-cert", job.chat.ca_cert_file,
+                  "PEM CA certificates for HTTPS (default: the system's)");
+
+  return [o, cmd] {
+    auto& job = o->job;
+    job.variant = parse_prompt_variant(o->variant);
+    const char* key = std::getenv(o->api_key_env.c_str());
+    if (key != nullptr && *key != '\0') {
+      job.chat.api_key = key;
+    } else if (cmd->count("--api-key-env") > 0) {
+      throw InputError("--api-key-env: the environment variable " + o->api_key_env +
+                       " is not set");
+    }
+
+    ProgressPrinter progress;
+    AnnotateCallbacks callbacks;
+    callbacks.progress = [&](const AnnotateStats& s) { progress.update(s); };
+    callbacks.warning = [&](const std::string& m) { progress.message("warning: ", m); };
+    callbacks.notice = [&](const std::string& m) { progress.message("", m); };
+    AnnotateStats s;
+    try {
+      s = annotate(job, callbacks);
+    } catch (...) {
+      progress.clear();
+      throw;
+    }
+    progress.clear();
+    std::fprintf(stderr,
+                 "uniner: annotate: %zu records written in %.1f s (ok %zu, parse_error %zu, "
+                 "failed %zu); %zu already done; %zu bad input lines; %zu HTTP requests, "
+                 "%.1f requests/s; tokens: %llu prompt + %llu completion\n",
+                 s.written, s.elapsed_s, s.ok, s.parse_error, s.failed, s.resumed, s.bad_input,
+                 s.requests, s.requests_per_s(), static_cast<unsigned long long>(s.prompt_tokens),
+                 static_cast<unsigned long long>(s.completion_tokens));
+    if (s.failed > 0) {
+      std::fprintf(stderr,
+                   "uniner: %zu passages failed (their records say why); run again with "
+                   "--retry-failed to ask again\n",
+                   s.failed);
+    }
+    return 0;
+  };
+}
+
+}  // namespace uniner::cli
