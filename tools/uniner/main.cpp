@@ -17,6 +17,10 @@ int main(int argc, char** argv) {
   const std::pair<const char*, Runner (*)(CLI::App&)> table[] = {
       {"prompt", add_prompt_command},
       {"eval", add_eval_command},
+      {"passages", add_passages_command},
+      {"stats", add_stats_command},
+      {"build-data", add_build_data_command},
+      {"convert", add_convert_command},
       {"annotate", add_annotate_command},
   };
   std::map<std::string, Runner> runners;

@@ -1,0 +1,38 @@
+// One passage as the teacher annotated it: a record of the JSON Lines file `uniner annotate`
+// writes,
+//   {"id": "p_0", "text": "...", "entities": [["Paris", "city"], ...], "status": "ok", ...}
+// Only records whose status is "ok" or "parse_error" (a response that was repaired or partly
+// recovered) carry entities that count; any other status ("failed", ...) marks a passage without
+// a usable annotation. A record without "status" counts as "ok". Other fields are ignored.
+#pragma once
+
+#include <cstddef>
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace uniner {
+
+struct AnnotatedEntity {
+  std::string text;  // the entity string as the teacher wrote it
+  std::string type;  // its type (or its definition sentence, for definition-style data)
+};
+
+struct AnnotatedPassage {
+  std::string id;
+  std::string text;
+  std::string status = "ok";
+  std::vector<AnnotatedEntity> entities;  // in the teacher's order
+};
+
+// True for the statuses whose entities count: "ok" and "parse_error".
+bool status_has_entities(std::string_view status);
+
+// Reads one record. Throws InputError("source:line: reason") when a field has the wrong shape:
+// id (string or number) and text (string) are required; entities, required when the status has
+// entities, is an array of [entity, type] string pairs.
+AnnotatedPassage annotated_passage_from_json(const nlohmann::json& record,
+                                             const std::string& source, std::size_t line);
+
+}  // namespace uniner

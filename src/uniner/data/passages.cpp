@@ -1,0 +1,230 @@
+#include "uniner/passages.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <istream>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "data/hash_set.h"
+#include "data/record_reader.h"
+#include "data/rng.h"
+#include "uniner/error.h"
+#include "uniner/records.h"
+#include "uniner/utf8.h"
+
+namespace uniner {
+namespace {
+
+constexpr std::size_t kChunkBytes = std::size_t{1} << 20;
+constexpr std::size_t kProgressEvery = 1000;
+
+// De-duplication, sampling and writing of the passages, in corpus order.
+class PassageSink {
+ public:
+  PassageSink(std::ostream& out, const PassagesOptions& o, PassagesReport& report)
+      : out_(out), o_(o), report_(report), rng_(mix_seed(o.seed, 0)) {}
+
+  void add(std::string&& passage) {
+    if (passage.empty()) return;
+    if (!seen_.insert(hash64(passage.data(), passage.size()))) {
+      ++report_.duplicates;
+      return;
+    }
+    const std::uint64_t index = report_.passages++;
+    if (o_.sample == 0) {
+      write(index, passage);
+      return;
+    }
+    // Reservoir sampling (algorithm R): every passage ends up kept with probability N / total.
+    if (reservoir_.size() < o_.sample) {
+      reservoir_.emplace_back(index, std::move(passage));
+    } else if (const std::uint64_t j = rng_.below(index + 1); j < o_.sample) {
+      reservoir_[j] = {index, std::move(passage)};
+    }
+  }
+
+  void finish() {
+    std::sort(reservoir_.begin(), reservoir_.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [index, text] : reservoir_) write(index, text);
+    reservoir_.clear();
+    out_.flush();
+    if (!out_) throw Error("cannot write the passages (disk full?)");
+  }
+
+ private:
+  void write(std::uint64_t index, const std::string& text) {
+    const nlohmann::json j{{"id", o_.id_prefix + std::to_string(index)}, {"text", text}};
+    out_ << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    ++report_.written;
+  }
+
+  std::ostream& out_;
+  const PassagesOptions& o_;
+  PassagesReport& report_;
+  Rng rng_;
+  HashSet64 seen_;
+  std::vector<std::pair<std::uint64_t, std::string>> reservoir_;
+};
+
+// Appends the valid UTF-8 of `in` to `out`, each ill-formed sequence replaced by U+FFFD. An
+// incomplete sequence at the very end is left in `in` (more bytes may follow) unless `last`.
+// Returns the number of replacements; `first_bad` gets the offset of the first one.
+std::size_t append_valid_utf8(std::string& in, bool last, std::string& out,
+                              std::size_t& first_bad) {
+  std::size_t replaced = 0, i = 0;
+  while (i < in.size()) {
+    const auto c = static_cast<unsigned char>(in[i]);
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+      ++i;
+      continue;
+    }
+    const std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    if (len > 1 && i + len > in.size() && !last) {
+      bool prefix = c >= 0xC2 && c <= 0xF4;
+      for (std::size_t k = i + 1; k < in.size(); ++k)
+        prefix = prefix && (static_cast<unsigned char>(in[k]) & 0xC0) == 0x80;
+      if (prefix) break;  // a sequence cut by the chunk boundary: wait for the rest
+    }
+    const std::string_view seq = std::string_view(in).substr(i, len);
+    if (len > 1 && seq.size() == len && !find_invalid_utf8(seq)) {
+      out.append(seq);
+      i += len;
+      continue;
+    }
+    if (replaced++ == 0) first_bad = i;
+    out.append("\xEF\xBF\xBD");
+    ++i;
+    while (i < in.size() && (static_cast<unsigned char>(in[i]) & 0xC0) == 0x80) ++i;
+  }
+  in.erase(0, i);
+  return replaced;
+}
+
+bool is_jsonl_name(const std::string& path) {
+  const auto ext = std::filesystem::path(path).extension().string();
+  return ext == ".jsonl" || ext == ".ndjson";
+}
+
+std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
+  std::vector<std::string> files;
+  for (const auto& in : inputs) {
+    std::error_code ec;
+    if (in != "-" && std::filesystem::is_directory(in, ec)) {
+      std::vector<std::string> found;
+      for (const auto& e : std::filesystem::recursive_directory_iterator(in)) {
+        if (e.is_regular_file()) found.push_back(e.path().string());
+      }
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else {
+      files.push_back(in);
+    }
+  }
+  return files;
+}
+
+class CorpusReader {
+ public:
+  CorpusReader(const PassagesOptions& o, const TokenCounter& count, const DataCallbacks& cb,
+               PassageSink& sink, PassagesReport& report)
+      : o_(o),
+        cb_(cb),
+        report_(report),
+        splitter_(o.max_tokens, count, [&sink](std::string&& p) { sink.add(std::move(p)); }) {}
+
+  void read(const std::string& path) {
+    const bool jsonl = o_.format == CorpusFormat::kJsonl ||
+                       (o_.format == CorpusFormat::kAuto && path != "-" && is_jsonl_name(path));
+    auto in = open_input(path);
+    if (jsonl) {
+      read_jsonl_corpus(*in, path);
+    } else {
+      read_text(*in, path);
+    }
+  }
+
+ private:
+  void document_done() {
+    splitter_.finish();
+    if (++report_.documents % kProgressEvery == 0 && cb_.progress) {
+      cb_.progress({"documents", report_.documents, 0});
+    }
+  }
+
+  void read_jsonl_corpus(std::istream& in, const std::string& path) {
+    report_.bad_records += for_each_jsonl_record(
+        in, path, o_.strict,
+        [&](nlohmann::json& record, std::size_t line) {
+          auto field = record.find(o_.field);
+          if (field == record.end() || !field->is_string()) {
+            throw InputError(
+                where(path, line, std::string("missing string field '") + o_.field + "'"));
+          }
+          splitter_.feed(field->get_ref<const std::string&>());
+          document_done();
+        },
+        cb_.warning);
+  }
+
+  void read_text(std::istream& in, const std::string& path) {
+    std::string raw, text;
+    std::vector<char> chunk(kChunkBytes);
+    std::size_t line = 1, bad_in_file = 0;
+    for (;;) {
+      in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+      const auto got = static_cast<std::size_t>(in.gcount());
+      const bool last = got < chunk.size();
+      raw.append(chunk.data(), got);
+      text.clear();
+      std::size_t first_bad = 0;
+      const std::size_t replaced = append_valid_utf8(raw, last, text, first_bad);
+      if (replaced) {
+        const std::size_t at = line + std::count(text.begin(), text.begin() + first_bad, '\n');
+        if (o_.strict) throw InputError(where(path, at, "invalid UTF-8"));
+        if (bad_in_file == 0 && cb_.warning) {
+          cb_.warning(where(path, at, "invalid UTF-8 replaced by U+FFFD (reported once per file)"));
+        }
+        bad_in_file += replaced;
+      }
+      line += std::count(text.begin(), text.end(), '\n');
+      splitter_.feed(text);
+      if (last) break;
+    }
+    if (in.bad()) throw Error(path + ": read error");
+    report_.invalid_utf8 += bad_in_file;
+    document_done();
+  }
+
+  const PassagesOptions& o_;
+  const DataCallbacks& cb_;
+  PassagesReport& report_;
+  PassageSplitter splitter_;
+};
+
+}  // namespace
+
+CorpusFormat parse_corpus_format(std::string_view name) {
+  if (name == "auto") return CorpusFormat::kAuto;
+  if (name == "text") return CorpusFormat::kText;
+  if (name == "jsonl") return CorpusFormat::kJsonl;
+  throw InputError(std::string("--format: expected 'auto', 'text' or 'jsonl', got '") +
+                   std::string(name) + "'");
+}
+
+PassagesReport make_passages(const std::vector<std::string>& inputs, std::ostream& out,
+                             const PassagesOptions& options, const TokenCounter& count_tokens,
+                             const DataCallbacks& callbacks) {
+  if (inputs.empty()) throw InputError("--input: no input given");
+  PassagesReport report;
+  PassageSink sink(out, options, report);
+  CorpusReader reader(options, count_tokens, callbacks, sink, report);
+  for (const auto& path : expand_inputs(inputs)) reader.read(path);
+  if (callbacks.progress) callbacks.progress({"documents", report.documents, report.documents});
+  sink.finish();
+  return report;
+}
+
+}  // namespace uniner
