@@ -19,6 +19,7 @@
 #include "uniner/conversation.h"
 #include "uniner/locate.h"
 #include "uniner/model.h"
+#include "uniner/passage_reader.h"
 
 namespace uniner {
 
@@ -35,12 +36,6 @@ struct ExtractOptions {
   SystemText system = SystemText::kText;    // system sentence of the prompt
   int max_passage_tokens = 512;             // longer prompts are split into windows; 0 = never
   int window_overlap_tokens = 64;           // overlap between consecutive windows
-};
-
-struct PassageInput {
-  std::string id;
-  std::string text;                 // valid UTF-8, not empty
-  std::vector<std::string> types;   // at least one; no newlines
 };
 
 struct Entity {

@@ -5,13 +5,16 @@
 
 #include "commands.h"
 #include "uniner/conversation.h"
+#include "uniner/error.h"
+#include "uniner/prompt_tokens.h"
 #include "uniner/utf8.h"
 
 namespace uniner::cli {
 
 Runner add_prompt_command(CLI::App& app) {
   struct Options {
-    std::string text, type, system = "text";
+    std::string text, type, system = "text", model;
+    bool tokens = false;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("prompt", "Print the exact inference prompt for a text and a type");
@@ -19,10 +22,21 @@ Runner add_prompt_command(CLI::App& app) {
   cmd->add_option("--type", o->type, "Entity type")->required();
   cmd->add_option("--system", o->system, "System sentence: text (released models) or paragraph")
       ->capture_default_str();
+  cmd->add_option("-m,--model", o->model, "GGUF model or vocabulary, for --tokens");
+  cmd->add_flag("--tokens", o->tokens,
+                "Print the token ids the engine feeds (BOS, prefix, query), space-separated");
   return [o] {
     require_utf8(o->text, "--text");
     require_utf8(o->type, "--type");
-    std::cout << inference_prompt(o->text, o->type, parse_system_text(o->system)) << '\n';
+    const SystemText system = parse_system_text(o->system);
+    if (!o->tokens) {
+      std::cout << inference_prompt(o->text, o->type, system) << '\n';
+      return 0;
+    }
+    if (o->model.empty()) throw InputError("--tokens needs --model");
+    const auto ids = prompt_tokens(Vocab::load(o->model), o->text, o->type, system);
+    for (std::size_t i = 0; i < ids.size(); ++i) std::cout << (i ? " " : "") << ids[i];
+    std::cout << '\n';
     return 0;
   };
 }

@@ -1,0 +1,49 @@
+// Reading passages to extract from: plain text (one passage per line) or JSON Lines
+// ({"id", "text", "types"?}). A bad record is reported and skipped, never fatal by itself.
+#pragma once
+
+#include <cstddef>
+#include <istream>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace uniner {
+
+struct PassageInput {
+  std::string id;
+  std::string text;                 // valid UTF-8, not empty
+  std::vector<std::string> types;   // at least one; no newlines
+};
+
+enum class PassageFormat { kAuto, kText, kJsonl };
+PassageFormat parse_passage_format(std::string_view name);  // auto|text|jsonl; throws InputError
+
+// Splits "a,b , c" into trimmed, non-empty types; throws InputError for an empty list or a type
+// with a newline.
+std::vector<std::string> parse_type_list(std::string_view list, const std::string& source);
+
+class PassageReader {
+ public:
+  // `default_types` apply to records without their own "types". kAuto: JSONL when the path ends
+  // in .jsonl/.json or the first non-blank line starts with '{', else plain text.
+  PassageReader(const std::string& path, PassageFormat format,
+                std::vector<std::string> default_types);
+  ~PassageReader();
+
+  // The next passage, or false at the end. A bad record (not JSON, invalid UTF-8, no text...) is
+  // skipped and described in `problem` as "file:line: reason"; the call returns true with
+  // `problem` set and `out` untouched so the caller can report it.
+  bool next(PassageInput& out, std::string& problem);
+
+ private:
+  std::string path_;
+  std::shared_ptr<std::istream> in_;
+  bool jsonl_ = false;
+  std::vector<std::string> default_types_;
+  std::size_t line_ = 0;
+  std::string peeked_;
+  bool has_peeked_ = false;
+};
+
+}  // namespace uniner

@@ -1,0 +1,83 @@
+#include "engine/windows.h"
+
+#include <gtest/gtest.h>
+
+#include "support/engine_fixture.h"
+#include "uniner/vocab.h"
+
+namespace uniner::engine {
+namespace {
+
+// A counter for tests: one token per whitespace-separated word.
+std::size_t words(std::string_view s) {
+  std::size_t n = 0;
+  bool in_word = false;
+  for (char c : s) {
+    const bool space = c == ' ' || c == '\n' || c == '\t';
+    n += !space && !in_word;
+    in_word = !space;
+  }
+  return n;
+}
+
+std::string_view slice(std::string_view t, const Window& w) {
+  return t.substr(w.byte_start, w.byte_end - w.byte_start);
+}
+
+TEST(Windows, ShortTextIsOneTrimmedWindow) {
+  const auto w = split_windows("  one two.  ", 10, 2, words);
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_EQ(w[0].byte_start, 2u);
+  EXPECT_EQ(w[0].byte_end, 10u);
+}
+
+TEST(Windows, CutsAtSentencesWithinBudgetWithOverlapAndFullCoverage) {
+  std::string text;
+  for (int i = 0; i < 40; ++i) text += "This is sentence " + std::to_string(i) + " here. ";
+  const auto w = split_windows(text, 22, 6, words);  // 5 words per sentence
+  ASSERT_GT(w.size(), 5u);
+  EXPECT_EQ(w.front().byte_start, 0u);
+  EXPECT_EQ(w.back().byte_end, text.size() - 1);  // trailing space trimmed
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    EXPECT_LE(words(slice(text, w[i])), 22u);
+    EXPECT_TRUE(slice(text, w[i]).starts_with("This is sentence")) << "cut at a sentence";
+    EXPECT_TRUE(slice(text, w[i]).ends_with("here.")) << "cut at a sentence";
+    if (i > 0) {
+      EXPECT_LT(w[i].byte_start, w[i - 1].byte_end) << "consecutive windows overlap";
+      EXPECT_GT(w[i].byte_start, w[i - 1].byte_start) << "every window advances";
+    }
+  }
+}
+
+TEST(Windows, LongSentencesAndWordsAreStillCut) {
+  std::string text(5000, 'x');  // one 5000-byte "word"
+  text += " and then some more words without any sentence end at all";
+  const auto count_bytes = [](std::string_view s) { return s.size(); };
+  const auto w = split_windows(text, 100, 10, count_bytes);
+  ASSERT_GT(w.size(), 50u);
+  for (const auto& win : w) EXPECT_LE(win.byte_end - win.byte_start, 100u);
+  EXPECT_EQ(w.back().byte_end, text.size());
+}
+
+TEST(Windows, NeverSplitsAUtf8Character) {
+  std::string text;
+  for (int i = 0; i < 300; ++i) text += "é";  // no spaces, 2 bytes each
+  const auto count_bytes = [](std::string_view s) { return s.size(); };
+  for (const auto& win : split_windows(text, 51, 0, count_bytes)) {
+    EXPECT_EQ((static_cast<unsigned char>(text[win.byte_start]) & 0xC0), 0xC0);
+    EXPECT_EQ(win.byte_end % 2, 0u);
+  }
+}
+
+TEST(Windows, RealVocabularyBudgetHolds) {
+  const Vocab vocab = Vocab::load(testing::llama_vocab_path());
+  std::string text;
+  for (int i = 0; i < 200; ++i) text += "Zürich and Kraków host the ACME Corporation's offices (est. 1999)! ";
+  const auto count = [&](std::string_view s) { return vocab.count_tokens(s); };
+  const auto w = split_windows(text, 128, 32, count);
+  ASSERT_GT(w.size(), 10u);
+  for (const auto& win : w) EXPECT_LE(count(slice(text, win)), 128u);
+}
+
+}  // namespace
+}  // namespace uniner::engine

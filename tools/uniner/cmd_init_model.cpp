@@ -1,0 +1,34 @@
+// uniner init-model: a random-initialized LLaMA GGUF with the tokenizer of another GGUF.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <memory>
+
+#include "commands.h"
+#include "uniner/model_init.h"
+
+namespace uniner::cli {
+
+Runner add_init_model_command(CLI::App& app) {
+  auto o = std::make_shared<InitModelOptions>();
+  auto* cmd = app.add_subcommand(
+      "init-model", "Write a random-initialized LLaMA model (GGUF) with a given tokenizer");
+  cmd->add_option("--vocab", o->vocab_path, "GGUF whose tokenizer is copied")->required();
+  cmd->add_option("--out", o->out_path, "Output GGUF")->required();
+  cmd->add_option("--dim", o->dim, "Embedding size")->capture_default_str();
+  cmd->add_option("--layers", o->layers, "Transformer blocks")->capture_default_str();
+  cmd->add_option("--heads", o->heads, "Attention heads")->capture_default_str();
+  cmd->add_option("--kv-heads", o->kv_heads, "Key/value heads (0 = heads)")->capture_default_str();
+  cmd->add_option("--ff", o->ff, "Feed-forward size")->capture_default_str();
+  cmd->add_option("--ctx", o->ctx, "Trained context length (metadata)")->capture_default_str();
+  cmd->add_option("--seed", o->seed, "Random seed")->capture_default_str();
+  cmd->add_option("--init-std", o->init_std, "Std of the normal init")->capture_default_str();
+  cmd->add_flag("--f16", o->f16, "Store matrices as f16");
+  return [o] {
+    init_model(*o);
+    std::fprintf(stderr, "init-model: wrote %s (dim %d, %d layers, %d heads, ff %d)\n",
+                 o->out_path.c_str(), o->dim, o->layers, o->heads, o->ff);
+    return 0;
+  };
+}
+
+}  // namespace uniner::cli
