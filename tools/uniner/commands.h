@@ -14,6 +14,8 @@ using Runner = std::function<int()>;
 
 Runner add_prompt_command(CLI::App& app);
 Runner add_eval_command(CLI::App& app);
+Runner add_extract_command(CLI::App& app);
+Runner add_init_model_command(CLI::App& app);
 Runner add_passages_command(CLI::App& app);
 Runner add_stats_command(CLI::App& app);
 Runner add_build_data_command(CLI::App& app);

@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
   const std::pair<const char*, Runner (*)(CLI::App&)> table[] = {
       {"prompt", add_prompt_command},
       {"eval", add_eval_command},
+      {"extract", add_extract_command},
+      {"init-model", add_init_model_command},
       {"passages", add_passages_command},
       {"stats", add_stats_command},
       {"build-data", add_build_data_command},
