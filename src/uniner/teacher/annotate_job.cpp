@@ -280,6 +280,7 @@ AnnotateStats annotate(const AnnotateOptions& options, const AnnotateCallbacks& 
     threads.emplace_back([&, client = &c] {
       try {
         while (auto task = tasks.pop()) {
+          if (stop) break;
           ++in_flight;
           const std::vector<ChatMessage> messages = {
               {"system", std::string(kTeacherSystemMessage)},
@@ -288,6 +289,8 @@ AnnotateStats annotate(const AnnotateOptions& options, const AnnotateCallbacks& 
           --in_flight;
           requests += static_cast<std::size_t>(r.attempts);
           if (!r.ok && r.fatal) {
+            stop = true;  // at once: no other worker sends a request that must fail the same way
+            tasks.close();
             events.push(message_event(Event::Kind::kFatal,
                          r.http_status == 0
                              ? r.error

@@ -145,6 +145,7 @@ struct ChatClient::Impl {
     http->set_read_timeout(timeout);
     http->set_write_timeout(timeout);
     http->set_keep_alive(true);
+    http->set_tcp_nodelay(true);  // headers and body go out in two writes: no Nagle delay
     http->set_follow_location(false);
 #ifdef CPPHTTPLIB_OPENSSL_SUPPORT
     if (!options.ca_cert_file.empty()) http->set_ca_cert_path(options.ca_cert_file);
