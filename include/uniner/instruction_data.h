@@ -6,6 +6,10 @@
 // entities (cleaned, exact duplicates removed, first-appearance order); then the sampled
 // negative types (answer []), in sampled order. The original shuffles the pairs when it trains.
 //
+// Records with status "failed", and "parse_error" records without any entity, carry no
+// annotation: they are skipped and counted (`skipped_by_status`). An "ok" record with no entity
+// is a passage the teacher found empty: it is kept, with negative queries only.
+//
 // The input is read twice (type frequencies first, then the conversations); "-" (stdin) is
 // spooled to a temporary file. Memory holds the type table only.
 //
@@ -48,7 +52,7 @@ struct BuildDataOptions {
 struct BuildDataReport {
   std::size_t records = 0;                               // records read (bad ones excluded)
   std::size_t bad_records = 0;                           // skipped with a warning
-  std::map<std::string, std::size_t> skipped_by_status;  // e.g. {"failed": 3}
+  std::map<std::string, std::size_t> skipped_by_status;  // e.g. {"failed": 3, "parse_error": 1}
   std::size_t without_queries = 0;  // passages with no positive type and no negative: skipped
   std::size_t train = 0;            // conversations written to the training output
   std::size_t dev = 0;              // conversations written to the dev output

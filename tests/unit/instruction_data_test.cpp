@@ -196,6 +196,7 @@ TEST(InstructionData, DevSplitShufflingStatusesAndBadRecords) {
   text += "{\"id\": \"f\", \"text\": \"x\", \"status\": \"failed\"}\n";
   text += "{\"id\": \"g\", \"text\": \"x\", \"entities\": \"oops\"}\n";
   text += "this is not json\n";
+  text += "{\"id\": \"pe\", \"text\": \"x\", \"entities\": [], \"status\": \"parse_error\"}\n";
   const auto in = dir.write("s.jsonl", text);
   BuildDataOptions o;
   o.dev_fraction = 0.1;
@@ -213,6 +214,7 @@ TEST(InstructionData, DevSplitShufflingStatusesAndBadRecords) {
   for (const auto& x : dv) ids.insert(x["id"].get<std::string>());
   EXPECT_EQ(ids.size(), 100u);
   EXPECT_EQ(r.skipped_by_status.at("failed"), 1u);
+  EXPECT_EQ(r.skipped_by_status.at("parse_error"), 1u);  // no entity recovered: no annotation
   EXPECT_EQ(r.bad_records, 2u);
   ASSERT_EQ(warnings.size(), 2u);
   EXPECT_NE(warnings[0].find("s.jsonl:102: record g: 'entities' must be an array"),

@@ -19,6 +19,13 @@ namespace {
 constexpr std::size_t kProgressEvery = 1000;
 constexpr std::uint64_t kDevStream = 0;  // per-passage streams are 1 + 2i and 2 + 2i
 
+// A parse_error record counts when entities were recovered from the answer; one without any
+// carries no annotation (the passage may well hold entities), so it must not become a
+// negative-only conversation.
+bool has_annotation(const AnnotatedPassage& p) {
+  return status_has_entities(p.status) && (p.status == "ok" || !p.entities.empty());
+}
+
 template <typename T>
 std::size_t index_of(const std::vector<T>& v, const T& x) {
   return static_cast<std::size_t>(std::find(v.begin(), v.end(), x) - v.begin());
@@ -37,7 +44,10 @@ GroupedPassage group_entities(const AnnotatedPassage& passage, TypeCase type_cas
       continue;
     }
     if (index_of(g.all_types, type) == g.all_types.size()) g.all_types.push_back(type);
-    if (drop_unfound && locate_all(passage.text, entity).empty()) {
+    // An exact byte match is the common case and needs no decoding; locate_all also finds the
+    // entity ignoring case.
+    if (drop_unfound && passage.text.find(entity) == std::string::npos &&
+        locate_all(passage.text, entity).empty()) {
       ++g.unfound;
       continue;
     }
@@ -97,7 +107,7 @@ BuildDataReport build_instruction_data(const std::string& input, std::ostream& t
         [&](nlohmann::json& record, std::size_t line) {
           const AnnotatedPassage p = annotated_passage_from_json(record, source, line);
           ++report.records;
-          if (!status_has_entities(p.status)) {
+          if (!has_annotation(p)) {
             ++report.skipped_by_status[p.status];
             return;
           }
@@ -134,7 +144,7 @@ BuildDataReport build_instruction_data(const std::string& input, std::ostream& t
       *in, source, /*strict=*/false,
       [&](nlohmann::json& record, std::size_t line) {
         const AnnotatedPassage p = annotated_passage_from_json(record, source, line);
-        if (!status_has_entities(p.status)) return;
+        if (!has_annotation(p)) return;
         const GroupedPassage g = group_entities(p, type_case, options.drop_unfound);
         if (g.types.empty() && !may_sample) return;
         const std::size_t i = index++;
