@@ -49,6 +49,27 @@ int socket_of(const httplib::Request& req) {
   return -1;
 }
 
+// httplib listens with a backlog of 5: a burst of new connections (a client starting 32 at once)
+// overflows it, and the kernel's SYN retry costs a whole second. Raise it on the listening socket.
+void raise_listen_backlog(int port) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
+    int fd = -1;
+    try {
+      fd = std::stoi(entry.path().filename().string());
+    } catch (const std::exception&) {
+      continue;
+    }
+    sockaddr_storage local{}, peer{};
+    socklen_t len = sizeof local;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) != 0) continue;
+    len = sizeof peer;
+    if (port_of(local) == port && getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &len) != 0) {
+      ::listen(fd, 1024);
+    }
+  }
+}
+
 std::string error_body(const std::string& message, const std::string& type) {
   return json{{"error", {{"message", message}, {"type", type}}}}.dump();
 }
@@ -215,6 +236,7 @@ FakeOpenAiServer::FakeOpenAiServer(FakeOpenAiOptions options) : impl_(std::make_
   });
   s.port = s.server.bind_to_any_port("127.0.0.1");
   if (s.port <= 0) throw std::runtime_error("fake OpenAI server: cannot bind 127.0.0.1");
+  raise_listen_backlog(s.port);
   s.thread = std::thread([this] { impl_->server.listen_after_bind(); });
   for (int i = 0; i < 500 && !s.server.is_running(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
