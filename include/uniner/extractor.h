@@ -36,6 +36,8 @@ struct ExtractOptions {
   SystemText system = SystemText::kText;    // system sentence of the prompt
   int max_passage_tokens = 512;             // longer prompts are split into windows; 0 = never
   int window_overlap_tokens = 64;           // overlap between consecutive windows
+  bool batch_passages = true;               // decode many passages together (shared mode);
+                                            // false isolates prefix sharing, for benchmarks
 };
 
 struct Entity {

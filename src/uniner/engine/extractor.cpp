@@ -277,7 +277,7 @@ void Extractor::run(const std::function<bool(PassageInput&)>& next,
     flush();
   };
 
-  engine::GenOptions gen{opt.max_new_tokens};
+  engine::GenOptions gen{opt.max_new_tokens, opt.batch_passages ? 0u : 1u};
   if (opt.mode == DecodeMode::kNaive) {
     engine::generate_naive(im.ctx.get(), gen, source, sink);
   } else {

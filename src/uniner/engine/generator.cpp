@@ -91,7 +91,8 @@ class SharedScheduler {
           continue;
         }
         const std::size_t cells = cells_needed(*pending, options_.max_new_tokens);
-        if (pending->queries.size() > free_ids_.size() || cells > free_cells_) {
+        const bool at_limit = options_.max_active && active_.size() >= options_.max_active;
+        if (at_limit || pending->queries.size() > free_ids_.size() || cells > free_cells_) {
           if (active_.empty()) {
             throw Error("a job needs " + std::to_string(cells) + " KV cells and " +
                         std::to_string(pending->queries.size()) + " sequences: more than the context has");
@@ -141,9 +142,11 @@ class SharedScheduler {
         auto& s = a->seqs[q];
         if (s.stage != Sequence::Stage::kQuery) continue;
         const auto& tokens = a->job.queries[q];
+        const std::size_t logits_from =
+            q < a->job.logits_from.size() ? a->job.logits_from[q] : tokens.size() - 1;
         while (s.fed < tokens.size() && batch_.size() < cap) {
           const bool last = s.fed + 1 == tokens.size();
-          const int i = batch_.add(tokens[s.fed], s.pos, s.id, last);
+          const int i = batch_.add(tokens[s.fed], s.pos, s.id, last || s.fed >= logits_from);
           if (last) s.out = i;
           ++s.fed, ++s.pos;
         }
@@ -164,6 +167,10 @@ class SharedScheduler {
       for (std::size_t q = 0; q < a->seqs.size(); ++q) {
         auto& s = a->seqs[q];
         if (s.out < 0) continue;
+        if (options_.max_new_tokens == 0) {  // prefill only: no answer
+          end_sequence(*a, s);
+          continue;
+        }
         const TokenId t = argmax_token(llama_get_logits_ith(ctx_, s.out), n_vocab_);
         auto& answer = a->result.answers[q];
         if (llama_vocab_is_eog(vocab_, t)) {

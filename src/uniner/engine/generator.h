@@ -23,6 +23,9 @@ struct GenJob {
   std::size_t tag = 0;                         // the caller's handle, returned in the result
   std::vector<TokenId> prefix;                 // BOS ... </s>
   std::vector<std::vector<TokenId>> queries;   // one per type, no BOS
+  // Optional, per query: logits are computed from this token index on (default: the last token
+  // only). The floor benchmark asks for the logits a real run computes for its answer tokens.
+  std::vector<std::size_t> logits_from;
 };
 
 struct GenResult {
@@ -31,7 +34,8 @@ struct GenResult {
 };
 
 struct GenOptions {
-  int max_new_tokens = 256;  // answer tokens per query, EOS not counted
+  int max_new_tokens = 256;     // answer tokens per query, EOS not counted; 0 = prefill only
+  std::size_t max_active = 0;   // jobs decoded together (shared mode); 0 = as many as fit
 };
 
 struct GenStats {

@@ -1,0 +1,166 @@
+// bench/extract: records/s of the extraction modes on a benchmark file, side by side in one run.
+//
+//   build/bench/bench_extract --benchmark ../shared/data/universal-ner-benchmark/CrossNER_AI.json
+//       --vocab third_party/llama.cpp/models/ggml-vocab-llama-spm.gguf [--dim 64 --layers 2 ...]
+//
+// A random model of the given shape is made with init-model (answers capped by --max-new-tokens
+// so random weights do not run to 256). Configurations, all on the same passages:
+//   naive            the original: every (passage, type) prompt decoded from scratch, one by one
+//   shared           prefix decoded once per passage, its types batched; one passage at a time
+//   shared+batched   the default: many passages' sequences decoded together
+//   floor            only the unique tokens (prefixes once, questions + answers once), as large
+//                    batches with no step waiting for the previous token
+// Ratios are printed against naive and against the floor.
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "uniner/decode_floor.h"
+#include "uniner/extractor.h"
+#include "uniner/model_init.h"
+#include "uniner/prompt_tokens.h"
+#include "uniner/records.h"
+
+using namespace uniner;
+
+namespace {
+
+struct Run {
+  std::string name;
+  double seconds = 0;
+  std::vector<PassageResult> results;
+  std::size_t tokens_generated = 0;
+};
+
+Run run_mode(const std::string& name, const Model& model, const std::vector<PassageInput>& passages,
+             ExtractOptions options) {
+  Extractor extractor(model, options);
+  Run run{name, 0, {}, 0};
+  std::size_t i = 0;
+  const auto start = std::chrono::steady_clock::now();
+  extractor.run(
+      [&](PassageInput& p) { return i < passages.size() ? (p = passages[i++], true) : false; },
+      [&](PassageResult&& r) { run.results.push_back(std::move(r)); },
+      [&](const ExtractProgress& p) { run.tokens_generated = p.tokens_generated; });
+  run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return run;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"bench/extract: naive vs shared-prefix vs batched extraction, and the floor"};
+  std::string benchmark, vocab_path, model_path, out_dir = "/tmp";
+  InitModelOptions shape;
+  shape.dim = 64, shape.layers = 2, shape.heads = 4, shape.ff = 172;
+  ModelOptions mo;
+  mo.threads = 2;
+  int max_new_tokens = 8;
+  std::size_t max_passages = 100;
+  bool skip_naive = false;
+  app.add_option("--benchmark", benchmark, "Original benchmark file")->required();
+  app.add_option("--vocab", vocab_path, "GGUF with the tokenizer (for the random model)");
+  app.add_option("--model", model_path, "Use this model instead of a random one");
+  app.add_option("--dim", shape.dim);
+  app.add_option("--layers", shape.layers);
+  app.add_option("--heads", shape.heads);
+  app.add_option("--ff", shape.ff);
+  app.add_flag("--f16", shape.f16);
+  app.add_option("--threads", mo.threads);
+  app.add_option("--ctx-size", mo.context_size);
+  app.add_option("--parallel", mo.parallel);
+  app.add_option("--max-new-tokens", max_new_tokens);
+  app.add_option("--passages", max_passages, "Passages used (first N of the file)");
+  app.add_flag("--skip-naive", skip_naive);
+  CLI11_PARSE(app, argc, argv);
+
+  if (model_path.empty()) {
+    shape.vocab_path = vocab_path;
+    shape.out_path = out_dir + "/uniner-bench-d" + std::to_string(shape.dim) + "-l" +
+                     std::to_string(shape.layers) + ".gguf";
+    shape.seed = 1;
+    init_model(shape);
+    model_path = shape.out_path;
+  }
+  const Model model = Model::load(model_path, mo);
+
+  // Passages with all their types, as `uniner extract --benchmark` groups them.
+  std::vector<PassageInput> passages;
+  std::map<std::string, std::size_t> by_text;
+  std::size_t records = 0;
+  for (const auto& r : read_benchmark(benchmark)) {
+    auto [it, fresh] = by_text.emplace(r.text, passages.size());
+    if (fresh) {
+      if (passages.size() == max_passages) continue;
+      passages.push_back({std::to_string(passages.size()), r.text, {}});
+    }
+    if (it->second >= passages.size()) continue;
+    passages[it->second].types.push_back(r.type);
+    ++records;
+  }
+  std::printf("model: %s, %d threads, ctx %d, parallel %d; %zu passages, %zu records, "
+              "max-new-tokens %d\n",
+              model.description().c_str(), mo.threads, mo.context_size, mo.parallel,
+              passages.size(), records, max_new_tokens);
+
+  ExtractOptions base;
+  base.max_new_tokens = max_new_tokens;
+  base.max_passage_tokens = 0;
+  std::vector<Run> runs;
+  if (!skip_naive) {
+    ExtractOptions o = base;
+    o.mode = DecodeMode::kNaive;
+    runs.push_back(run_mode("naive", model, passages, o));
+  }
+  {
+    ExtractOptions o = base;
+    o.batch_passages = false;
+    runs.push_back(run_mode("shared", model, passages, o));
+  }
+  runs.push_back(run_mode("shared+batched", model, passages, base));
+
+  // The floor: the unique tokens of the batched run, as large batches.
+  const auto& answers = runs.back().results;
+  std::vector<FloorJob> jobs;
+  std::size_t floor_tokens = 0;
+  for (std::size_t i = 0; i < passages.size(); ++i) {
+    FloorJob job{prefix_tokens(model.vocab(), passages[i].text), {}, {}};
+    floor_tokens += job.prefix.size();
+    for (std::size_t t = 0; t < passages[i].types.size(); ++t) {
+      auto cont = query_tokens(model.vocab(), passages[i].types[t]);
+      job.query_sizes.push_back(cont.size());
+      const auto answer = model.vocab().tokenize(answers[i].raw[t].second.front(), false, false);
+      cont.insert(cont.end(), answer.begin(), answer.end());
+      floor_tokens += cont.size();
+      job.continuations.push_back(std::move(cont));
+    }
+    jobs.push_back(std::move(job));
+  }
+  const double floor_s = decode_floor_seconds(model, jobs);
+
+  std::size_t mismatches = 0;
+  for (const auto& r : runs) {
+    for (std::size_t i = 0; i < r.results.size(); ++i) {
+      for (std::size_t t = 0; t < r.results[i].raw.size(); ++t) {
+        mismatches += r.results[i].raw[t] != runs.back().results[i].raw[t];
+      }
+    }
+  }
+  const bool identical = mismatches == 0;
+  const double naive_rate = skip_naive ? 0 : records / runs.front().seconds;
+  const double floor_rate = records / floor_s;
+  std::printf("\n%-16s %10s %12s %10s %10s\n", "config", "seconds", "records/s", "x naive", "x floor");
+  for (const auto& r : runs) {
+    const double rate = records / r.seconds;
+    std::printf("%-16s %10.2f %12.1f %10.2f %10.2f\n", r.name.c_str(), r.seconds, rate,
+                naive_rate > 0 ? rate / naive_rate : 0.0, floor_s / r.seconds);
+  }
+  std::printf("%-16s %10.2f %12.1f %10.2f %10.2f\n", "floor", floor_s, floor_rate,
+              naive_rate > 0 ? floor_rate / naive_rate : 0.0, 1.0);
+  std::printf("\nfloor tokens %zu; tokens generated %zu; (passage, type) answers differing "
+              "between modes: %zu\n", floor_tokens, runs.back().tokens_generated, mismatches);
+  return identical ? 0 : 1;
+}

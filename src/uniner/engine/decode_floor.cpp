@@ -1,0 +1,28 @@
+#include "uniner/decode_floor.h"
+
+#include <chrono>
+
+#include "engine/generator.h"
+#include "engine/model_impl.h"
+
+namespace uniner {
+
+double decode_floor_seconds(const Model& model, const std::vector<FloorJob>& jobs) {
+  auto ctx = model.impl().new_context();
+  std::size_t i = 0, tag = 0;
+  const engine::JobSource next = [&](engine::GenJob& job) {
+    if (i == jobs.size()) return false;
+    job.tag = tag++;
+    job.prefix = jobs[i].prefix;
+    job.queries = jobs[i].continuations;
+    for (std::size_t q : jobs[i].query_sizes) job.logits_from.push_back(q - 1);
+    ++i;
+    return true;
+  };
+  const auto start = std::chrono::steady_clock::now();
+  // max_new_tokens 0: every continuation is prefilled in full batches and nothing is sampled.
+  engine::generate_shared(ctx.get(), engine::GenOptions{0, 0}, next, [](engine::GenResult&&) {});
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace uniner
