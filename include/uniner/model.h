@@ -15,7 +15,7 @@ namespace uniner {
 
 struct ModelOptions {
   int threads = 0;         // CPU threads; 0 = all hardware threads
-  int context_size = 8192; // KV cells shared by all parallel sequences
+  int context_size = 4096; // KV cells shared by all parallel sequences (7B f16: 0.5 MB each)
   int batch_size = 2048;   // most tokens per llama_decode call
   int ubatch_size = 512;   // physical micro-batch
   int gpu_layers = 0;      // layers offloaded to a GPU (needs a GPU build of llama.cpp)
