@@ -75,8 +75,9 @@ double zipf_exponent(std::size_t n, double share) {
 }
 
 std::string type_name(std::size_t rank) {
-  static const char* kHead[] = {"Person", "Organization", "Location", "Date", "Concept",
-                                "Product", "Event", "Technology", "Group", "Medical Condition"};
+  static const char* kHead[] = {"Person",  "Organization",     "Location", "Date",
+                                "Concept", "Product",          "Event",    "Technology",
+                                "Group",   "Medical Condition"};
   if (rank < 10) return kHead[rank];
   std::string s = "Category ";
   for (std::size_t r = rank; r > 0; r /= 26) s.push_back(static_cast<char>('a' + r % 26));
@@ -84,8 +85,7 @@ std::string type_name(std::size_t rank) {
   return s;
 }
 
-std::size_t generate(const std::string& path, std::size_t passages, std::size_t types,
-                     double s) {
+std::size_t generate(const std::string& path, std::size_t passages, std::size_t types, double s) {
   std::vector<double> cumulative(types);
   double sum = 0;
   for (std::size_t k = 0; k < types; ++k) cumulative[k] = sum += std::pow(k + 1.0, -s);
@@ -127,15 +127,23 @@ int main(int argc, char** argv) {
   double top_share = 0.78;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--passages" && i + 1 < argc) passages = std::stoul(argv[++i]);
-    else if (a == "--types" && i + 1 < argc) types = std::stoul(argv[++i]);
-    else if (a == "--dir" && i + 1 < argc) dir = argv[++i];
-    else if (a == "--top-share" && i + 1 < argc) top_share = std::stod(argv[++i]);
-    else if (a == "--keep") keep = true;
-    else if (a == "--generate-only") generate_only = keep = true;
+    if (a == "--passages" && i + 1 < argc)
+      passages = std::stoul(argv[++i]);
+    else if (a == "--types" && i + 1 < argc)
+      types = std::stoul(argv[++i]);
+    else if (a == "--dir" && i + 1 < argc)
+      dir = argv[++i];
+    else if (a == "--top-share" && i + 1 < argc)
+      top_share = std::stod(argv[++i]);
+    else if (a == "--keep")
+      keep = true;
+    else if (a == "--generate-only")
+      generate_only = keep = true;
     else {
-      std::fprintf(stderr, "usage: %s [--passages N] [--types N] [--top-share F] [--dir DIR] [--keep] "
-                   "[--generate-only]\n", argv[0]);
+      std::fprintf(stderr,
+                   "usage: %s [--passages N] [--types N] [--top-share F] [--dir DIR] [--keep] "
+                   "[--generate-only]\n",
+                   argv[0]);
       return 2;
     }
   }
@@ -146,10 +154,11 @@ int main(int argc, char** argv) {
   const std::size_t mentions = generate(input, passages, types, s);
   const double gen_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const auto stats = uniner::compute_stats(input, {});
-  std::printf("input: %zu passages (%zu ok/parse_error), %zu mentions, %zu distinct types, "
-              "%.1f MB, Zipf s=%.3f, generated in %.1fs\n",
-              passages, stats.passages, mentions, stats.types.size(),
-              std::filesystem::file_size(input) / 1e6, s, gen_s);
+  std::printf(
+      "input: %zu passages (%zu ok/parse_error), %zu mentions, %zu distinct types, "
+      "%.1f MB, Zipf s=%.3f, generated in %.1fs\n",
+      passages, stats.passages, mentions, stats.types.size(),
+      std::filesystem::file_size(input) / 1e6, s, gen_s);
   for (const auto& t : stats.tiers) {
     std::printf("  tier %-7s %5.1f%% of mentions, %6zu types\n", t.name.c_str(), 100 * t.share,
                 t.types);

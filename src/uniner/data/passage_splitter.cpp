@@ -3,6 +3,7 @@
 #include <unicode/uchar.h>
 
 #include <algorithm>
+#include <map>
 
 #include "uniner/error.h"
 
@@ -111,7 +112,8 @@ std::vector<Boundary> boundaries(std::string_view text, std::size_t limit) {
     // A run of spaces [i, j): one boundary at its start.
     const std::size_t start = i;
     int newlines = 0;
-    while (i < text.size()) {
+    const std::size_t scan_end = std::min(text.size(), limit + kMargin);  // same when streaming
+    while (i < scan_end) {
       const char32_t s = decode(text, i, len);
       if (!is_break_space(s)) break;
       newlines += s == '\n';
@@ -149,8 +151,20 @@ void PassageSplitter::finish() {
 }
 
 void PassageSplitter::cut(bool at_end) {
+  // Token counts are costly (a tokenizer does ~2 MB/s), so a cut is found in two steps: an
+  // estimate that adds up the counts of the pieces between boundaries (each piece counted once,
+  // memoized), then exact counts of whole prefixes to confirm it, usually two. Every passage is
+  // checked exactly: the estimate only guides the search.
+  std::map<std::pair<std::size_t, std::size_t>, std::size_t> memo;  // piece [a, b) -> tokens
   std::size_t pos = 0;
-  const auto fits = [&](std::string_view s) { return count_(s) <= max_tokens_; };
+  const auto piece_tokens = [&](std::size_t a, std::size_t b) {  // absolute offsets in buffer_
+    auto [it, fresh] = memo.try_emplace({a, b}, 0);
+    if (fresh) {
+      const std::size_t from = skip_space(buffer_, a);
+      it->second = from < b ? count_(std::string_view(buffer_).substr(from, b - from)) : 0;
+    }
+    return it->second;
+  };
   for (;;) {
     pos = skip_space(buffer_, pos);
     const std::string_view rest(buffer_.data() + pos, buffer_.size() - pos);
@@ -158,37 +172,73 @@ void PassageSplitter::cut(bool at_end) {
     if (!at_end && rest.size() < lookahead_ + kMargin) break;  // wait for more text
     const std::size_t window = floor_code_point(rest, std::min(rest.size(), lookahead_));
     const bool whole = window == rest.size();
-    if (whole) {
-      const std::string_view all = trim_end(rest);
-      if (fits(all)) {
-        emit_(std::string(all));
-        pos = buffer_.size();
-        continue;
+    const auto fits = [&](std::size_t len) { return count_(rest.substr(0, len)) <= max_tokens_; };
+    auto cuts = boundaries(rest, window);
+    if (whole) cuts.push_back({trim_end(rest).size(), 0});  // the end of the document: best cut
+
+    // The last candidate of `cands` whose prefix fits, or 0.
+    const auto longest_fitting = [&](const std::vector<std::size_t>& cands) -> std::size_t {
+      if (cands.empty()) return 0;
+      // Estimate: running sums of piece counts, up to a little past the limit.
+      const std::size_t slack = max_tokens_ / 8 + 4;
+      std::size_t sum = 0, guess = 0, guess_sum = 0, examined = 0;  // guess: estimate fits
+      for (std::size_t k = 0, prev = 0; k < cands.size(); prev = cands[k], ++k) {
+        sum += piece_tokens(pos + prev, pos + cands[k]);
+        ++examined;
+        if (sum <= max_tokens_) {
+          guess = k + 1;
+          guess_sum = sum;
+        }
+        if (sum > max_tokens_ + slack) break;
       }
-    } else if (fits(rest.substr(0, window))) {
-      if (lookahead_ < kMaxLookahead) {
-        lookahead_ *= 2;  // the window was too small to hold a full passage: look further
-        continue;
+      // Exact: the answer is the last k with fits(cands[k]); confirm the guess, else search.
+      std::size_t lo = 0, hi = examined;  // answer index + 1 lies in [lo, hi]
+      if (guess > 0) {
+        const std::size_t exact = count_(rest.substr(0, cands[guess - 1]));
+        if (exact <= max_tokens_) {
+          // When the estimate was exact so far the pieces add up (as SentencePiece's do between
+          // words), and the next candidate, estimated over the limit, is taken not to fit.
+          if (guess == examined || exact == guess_sum || !fits(cands[guess])) {
+            return cands[guess - 1];
+          }
+          lo = guess + 1;
+        } else {
+          hi = guess - 1;
+        }
       }
-    }
-    // rest[0, window) does not fit (or is as large as we look): find the best cut inside it.
-    const auto cuts = boundaries(rest, window);
-    std::size_t best = 0;
-    for (int tier = 1; tier <= 3 && best == 0; ++tier) {
-      std::vector<std::size_t> candidates;
-      for (const auto& b : cuts)
-        if (b.tier <= tier) candidates.push_back(b.pos);
-      // The last candidate that fits (token counts grow with the prefix).
-      std::size_t lo = 0, hi = candidates.size();
-      while (lo < hi) {
+      while (lo < hi) {  // invariant: cands[lo - 1] fits (or lo == 0); cands[hi] does not
         const std::size_t mid = (lo + hi) / 2;
-        if (fits(rest.substr(0, candidates[mid]))) {
+        if (fits(cands[mid])) {
           lo = mid + 1;
         } else {
           hi = mid;
         }
       }
-      if (lo > 0) best = candidates[lo - 1];
+      return lo > 0 ? cands[lo - 1] : 0;
+    };
+
+    if (!whole) {
+      // A window that fits entirely was too small to hold a passage: look further.
+      std::vector<std::size_t> sentence_cuts;
+      for (const auto& b : cuts)
+        if (b.tier <= 1) sentence_cuts.push_back(b.pos);
+      std::size_t sum = 0, prev = 0;
+      for (std::size_t c : sentence_cuts) {
+        sum += piece_tokens(pos + prev, pos + c);
+        prev = c;
+        if (sum > max_tokens_) break;
+      }
+      if (sum <= max_tokens_ && fits(window) && lookahead_ < kMaxLookahead) {
+        lookahead_ *= 2;
+        continue;
+      }
+    }
+    std::size_t best = 0;
+    for (int tier = 1; tier <= 3 && best == 0; ++tier) {
+      std::vector<std::size_t> candidates;
+      for (const auto& b : cuts)
+        if (b.tier <= tier) candidates.push_back(b.pos);
+      best = longest_fitting(candidates);
     }
     if (best == 0) {
       // Hard cut: the longest run of whole code points that fits, at least one.
@@ -200,7 +250,7 @@ void PassageSplitter::cut(bool at_end) {
       std::size_t lo = 1, hi = points.size();  // points[0] is always taken
       while (lo < hi) {
         const std::size_t mid = (lo + hi) / 2;
-        if (fits(rest.substr(0, points[mid]))) {
+        if (fits(points[mid])) {
           lo = mid + 1;
         } else {
           hi = mid;
