@@ -222,8 +222,8 @@ std::string stats_table(const DatasetStats& s) {
     std::snprintf(buf, sizeof buf, "%-17s %12llu\n", label, v);
     out += buf;
   };
-  out += std::string("kind              ") +
-         std::string(12 - std::min<std::size_t>(12, s.kind.size()), ' ') + s.kind + "\n";
+  std::snprintf(buf, sizeof buf, "%-17s %12s\n", "kind", s.kind.c_str());
+  out += buf;
   line("records", s.records);
   line("passages", s.passages);
   line("entity mentions", s.mentions);
