@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <unordered_map>
 
 #include "data/conversation_sink.h"
@@ -93,8 +94,9 @@ BuildDataReport build_instruction_data(const std::string& input, std::ostream& t
   const bool may_sample =
       options.negatives != NegativeMode::kNone && options.negatives_per_passage > 0;
   const std::string source = input == "-" ? "<stdin>" : input;
-  TempFile spool;
-  const std::string path = rereadable_path(input, spool);
+  std::optional<TempFile> spool;  // only stdin needs a copy to be read twice
+  if (input == "-") spool.emplace();
+  const std::string path = spool ? rereadable_path(input, *spool) : input;
 
   // Pass 1: validate, count the types over the whole dataset, count the passages to write.
   BuildDataReport report;
