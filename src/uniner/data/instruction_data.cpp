@@ -150,6 +150,7 @@ BuildDataReport build_instruction_data(const std::string& input, std::ostream& t
         const GroupedPassage g = group_entities(p, type_case, options.drop_unfound);
         if (g.types.empty() && !may_sample) return;
         const std::size_t i = index++;
+        if (i >= usable) throw Error(source + ": the input changed while it was being read");
         const bool to_dev = dev_left > 0 && dev_rng.below(usable - i) < dev_left;
         if (to_dev) --dev_left;
         report.duplicates += g.duplicates;
