@@ -157,8 +157,19 @@ void Extractor::run(const std::function<bool(PassageInput&)>& next,
                     const std::function<void(const ExtractProgress&)>& progress) {
   Impl& im = *impl_;
   const auto& opt = im.options;
-  const std::size_t n_ctx = llama_n_ctx(im.ctx.get());
-  const std::size_t n_seq = llama_n_seq_max(im.ctx.get());
+  engine::GenOptions gen;
+  gen.max_new_tokens = opt.max_new_tokens;
+  gen.max_active = opt.batch_passages ? 0 : 1;
+  if (opt.mode == DecodeMode::kShared && llama_n_seq_max(im.ctx.get()) > 1) {
+    // The template before the passage: what every prefix starts with.
+    const auto a = im.prefix_tokens("a"), b = im.prefix_tokens("b");
+    std::size_t k = 0;
+    while (k < a.size() && k < b.size() && a[k] == b[k]) ++k;
+    gen.root.assign(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(k));
+  }
+  // What one job may use when alone: the context less the root's cells and sequence.
+  const std::size_t n_ctx = llama_n_ctx(im.ctx.get()) - gen.root.size();
+  const std::size_t n_seq = llama_n_seq_max(im.ctx.get()) - (gen.root.empty() ? 0 : 1);
   std::deque<std::unique_ptr<Pending>> order;  // input order, for in-order emission
   std::deque<engine::GenJob> jobs;
   std::map<std::size_t, JobInfo> job_info;
@@ -277,7 +288,6 @@ void Extractor::run(const std::function<bool(PassageInput&)>& next,
     flush();
   };
 
-  engine::GenOptions gen{opt.max_new_tokens, opt.batch_passages ? 0u : 1u};
   if (opt.mode == DecodeMode::kNaive) {
     engine::generate_naive(im.ctx.get(), gen, source, sink);
   } else {

@@ -49,10 +49,10 @@ struct Sequence {
 
 // One admitted job.
 struct Active {
-  GenJob job;
+  GenJob job;               // prefix extended by the queries' common head; queries without it
   GenResult result;
   std::vector<Sequence> seqs;
-  std::size_t prefix_fed = 0;
+  std::size_t prefix_fed = 0;  // prefix tokens in the KV cache (copied from the root or decoded)
   std::size_t live = 0;
   std::size_t reserved = 0;  // KV cells reserved for it
 };
@@ -74,6 +74,7 @@ class SharedScheduler {
 
   void run(const JobSource& next, const ResultSink& done) {
     llama_memory_clear(mem_, true);
+    decode_root();
     bool source_open = true;
     std::optional<GenJob> pending;
     while (true) {
@@ -109,7 +110,40 @@ class SharedScheduler {
   }
 
  private:
+  // The root sequence: tokens shared by every job's prefix, decoded once and kept for the run.
+  void decode_root() {
+    const auto& root = options_.root;
+    if (root.empty() || free_ids_.size() < 2 || root.size() + 1 >= free_cells_) return;
+    root_seq_ = free_ids_.back();
+    free_ids_.pop_back();
+    free_cells_ -= root.size();
+    for (std::size_t i = 0; i < root.size();) {
+      batch_.clear();
+      for (; i < root.size() && batch_.size() < batch_.capacity(); ++i) {
+        batch_.add(root[i], static_cast<llama_pos>(i), root_seq_, false);
+      }
+      decode_or_throw(ctx_, batch_.get(), stats_);
+    }
+  }
+
+  // Moves the longest common token prefix of the queries into the prefix (each query keeps at
+  // least its last token, whose logits start the answer).
+  void share_query_head(GenJob& job) const {
+    if (!options_.share_query_heads || job.queries.size() < 2) return;
+    std::size_t head = job.queries[0].size() - 1;
+    for (const auto& q : job.queries) {
+      std::size_t k = 0;
+      while (k < head && k < q.size() - 1 && q[k] == job.queries[0][k]) ++k;
+      head = k;
+    }
+    if (head == 0) return;
+    job.prefix.insert(job.prefix.end(), job.queries[0].begin(), job.queries[0].begin() + head);
+    for (auto& q : job.queries) q.erase(q.begin(), q.begin() + head);
+    for (auto& from : job.logits_from) from = from >= head ? from - head : 0;
+  }
+
   void admit(GenJob&& job, std::size_t cells) {
+    share_query_head(job);
     auto a = std::make_unique<Active>();
     a->result.tag = job.tag;
     a->result.answers.resize(job.queries.size());
@@ -121,6 +155,15 @@ class SharedScheduler {
     a->live = a->seqs.size();
     a->reserved = cells;
     free_cells_ -= cells;
+    if (root_seq_ >= 0) {  // copy what the prefix shares with the root instead of decoding it
+      const auto& root = options_.root;
+      std::size_t k = 0;
+      while (k < root.size() && k + 1 < job.prefix.size() && job.prefix[k] == root[k]) ++k;
+      if (k > 0) {
+        llama_memory_seq_cp(mem_, root_seq_, a->seqs[0].id, 0, static_cast<llama_pos>(k));
+        a->prefix_fed = k;
+      }
+    }
     a->job = std::move(job);
     active_.push_back(std::move(a));
   }
@@ -226,6 +269,7 @@ class SharedScheduler {
   GenStats* stats_;
   std::size_t free_cells_;
   std::vector<llama_seq_id> free_ids_;
+  llama_seq_id root_seq_ = -1;
   std::deque<std::unique_ptr<Active>> active_;
   Batch batch_;
 };

@@ -2,8 +2,9 @@
 //
 // A job is one passage prefix (BOS + system + passage turn, ending at the first "</s>") and the
 // queries asked about it ("USER: What describes T in the text? ASSISTANT:"), already tokenized.
-// generate_shared() decodes each prefix once, copies it to one sequence per query
-// (llama_memory_seq_cp), and decodes the queries and then the answers of all live sequences of
+// generate_shared() decodes each prefix once (and the tokens all prefixes and all of a job's queries
+// have in common once), copies it to one sequence per query (llama_memory_seq_cp), and decodes
+// the queries and then the answers of all live sequences of
 // all admitted passages together, one batch per step; new passages are admitted as soon as
 // sequence ids and KV cells free up. generate_naive() is the original's method and the
 // reference: every (prefix + query) decoded from scratch, one at a time. Both are greedy and give
@@ -36,6 +37,13 @@ struct GenResult {
 struct GenOptions {
   int max_new_tokens = 256;     // answer tokens per query, EOS not counted; 0 = prefill only
   std::size_t max_active = 0;   // jobs decoded together (shared mode); 0 = as many as fit
+  // Shared mode: tokens every job's prefix is likely to start with (the template before the
+  // passage). Decoded once per run into a sequence of its own; each job copies the part its prefix
+  // really shares (the longest common token prefix) instead of decoding it.
+  std::vector<TokenId> root;
+  // Shared mode: the longest common token prefix of a job's queries ("USER: What describes") is
+  // decoded once with the prefix instead of once per query.
+  bool share_query_heads = true;
 };
 
 struct GenStats {
