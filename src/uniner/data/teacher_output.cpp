@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "uniner/literal_text.h"
 #include "uniner/locate.h"
 #include "uniner/utf8.h"
 
@@ -203,7 +204,7 @@ class TupleScanner {
           out.push_back(s_[k + 1]);
           k += 2;
         } else {
-          k = escape(k + 1, out);
+          k = decode_escape(s_, k + 1, out);
         }
         continue;
       }
@@ -215,55 +216,6 @@ class TupleScanner {
       ++k;
     }
     throw Truncated{};
-  }
-
-  // Decodes the escape whose letter is at s_[k]; returns the index after it.
-  std::size_t escape(std::size_t k, std::string& out) const {
-    switch (s_[k]) {
-      case 'n': out.push_back('\n'); return k + 1;
-      case 't': out.push_back('\t'); return k + 1;
-      case 'r': out.push_back('\r'); return k + 1;
-      case 'b': out.push_back('\b'); return k + 1;
-      case 'f': out.push_back('\f'); return k + 1;
-      case 'x': {
-        char32_t cp = 0;
-        if (!hex(k + 1, 2, cp)) break;
-        append_utf8(out, cp);
-        return k + 3;
-      }
-      case 'u': {
-        char32_t cp = 0;
-        if (!hex(k + 1, 4, cp)) break;
-        std::size_t j = k + 5;
-        if (cp >= 0xD800 && cp <= 0xDBFF && j + 1 < s_.size() && s_[j] == '\\' &&
-            s_[j + 1] == 'u') {
-          char32_t lo = 0;
-          if (hex(j + 2, 4, lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-            j += 6;
-          }
-        }
-        append_utf8(out, (cp >= 0xD800 && cp <= 0xDFFF) ? char32_t{0xFFFD} : cp);
-        return j;
-      }
-      default: break;
-    }
-    out.push_back(s_[k]);  // \" \' \\ \/ and unknown escapes: the character itself
-    return k + 1;
-  }
-
-  bool hex(std::size_t j, std::size_t digits, char32_t& cp) const {
-    if (j + digits > s_.size()) return false;
-    cp = 0;
-    for (std::size_t i = j; i < j + digits; ++i) {
-      const char h = s_[i];
-      cp <<= 4;
-      if (h >= '0' && h <= '9') cp |= static_cast<char32_t>(h - '0');
-      else if (h >= 'a' && h <= 'f') cp |= static_cast<char32_t>(h - 'a' + 10);
-      else if (h >= 'A' && h <= 'F') cp |= static_cast<char32_t>(h - 'A' + 10);
-      else return false;
-    }
-    return true;
   }
 
   // A bracketed structure at pos_ ('(' '[' or '{'), skipped whole, strings included.
@@ -287,22 +239,11 @@ class TupleScanner {
   TeacherOutput out_;
 };
 
-// The content of the first ``` fence (after its info line); false when there is no fence.
-bool fenced_body(std::string_view s, std::string_view& body) {
-  const std::size_t fence = s.find("```");
-  if (fence == kNpos) return false;
-  std::size_t start = s.find('\n', fence);
-  start = start == kNpos ? s.size() : start + 1;
-  const std::size_t end = s.find("```", start);
-  body = s.substr(start, end == kNpos ? kNpos : end - start);
-  return true;
-}
-
 }  // namespace
 
 TeacherOutput parse_teacher_output(std::string_view answer) {
   std::string_view body;
-  if (fenced_body(answer, body)) {
+  if (code_fence_body(answer, body)) {
     TeacherOutput fenced = TupleScanner(body).run();
     if (fenced.parsed) return fenced;
   }

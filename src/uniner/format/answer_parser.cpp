@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "uniner/error.h"
+#include "uniner/literal_text.h"
 #include "uniner/normalize.h"
 #include "uniner/utf8.h"
 
@@ -87,7 +88,7 @@ class LenientScanner {
     while (k < s_.size()) {
       const char c = s_[k];
       if (c == '\\' && k + 1 < s_.size()) {
-        k = escape(k + 1, out);
+        k = decode_escape(s_, k + 1, out);
         continue;
       }
       if (c == quote && closes_string(k + 1)) {
@@ -99,50 +100,6 @@ class LenientScanner {
       ++k;
     }
     pos_ = s_.size();  // truncated string: dropped
-  }
-
-  // Decodes the escape whose letter is at s_[k]; returns the index after it.
-  std::size_t escape(std::size_t k, std::string& out) {
-    const char e = s_[k];
-    switch (e) {
-      case 'n': out.push_back('\n'); return k + 1;
-      case 't': out.push_back('\t'); return k + 1;
-      case 'r': out.push_back('\r'); return k + 1;
-      case 'b': out.push_back('\b'); return k + 1;
-      case 'f': out.push_back('\f'); return k + 1;
-      case 'u': {
-        char32_t cp = 0;
-        std::size_t j = k + 1;
-        if (!hex4(j, cp)) break;
-        j += 4;
-        if (cp >= 0xD800 && cp <= 0xDBFF && j + 1 < s_.size() && s_[j] == '\\' && s_[j + 1] == 'u') {
-          char32_t lo = 0;
-          if (hex4(j + 2, lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-            j += 6;
-          }
-        }
-        append_utf8(out, (cp >= 0xD800 && cp <= 0xDFFF) ? char32_t{0xFFFD} : cp);
-        return j;
-      }
-      default: break;
-    }
-    out.push_back(e);  // \" \' \\ \/ and unknown escapes: the character itself
-    return k + 1;
-  }
-
-  bool hex4(std::size_t j, char32_t& cp) const {
-    if (j + 4 > s_.size()) return false;
-    cp = 0;
-    for (std::size_t i = j; i < j + 4; ++i) {
-      const char h = s_[i];
-      cp <<= 4;
-      if (h >= '0' && h <= '9') cp |= static_cast<char32_t>(h - '0');
-      else if (h >= 'a' && h <= 'f') cp |= static_cast<char32_t>(h - 'a' + 10);
-      else if (h >= 'A' && h <= 'F') cp |= static_cast<char32_t>(h - 'A' + 10);
-      else return false;
-    }
-    return true;
   }
 
   void bare() {
@@ -167,16 +124,6 @@ class LenientScanner {
   std::vector<std::string> items_;
 };
 
-std::string_view strip_code_fence(std::string_view s) {
-  const std::size_t fence = s.find("```");
-  if (fence == std::string_view::npos) return s;
-  std::size_t body = s.find('\n', fence);
-  if (body == std::string_view::npos) return s.substr(fence + 3);
-  ++body;
-  const std::size_t end = s.find("```", body);
-  return s.substr(body, end == std::string_view::npos ? std::string_view::npos : end - body);
-}
-
 }  // namespace
 
 ParserMode parse_parser_mode(std::string_view name) {
@@ -187,7 +134,9 @@ ParserMode parse_parser_mode(std::string_view name) {
 
 std::vector<std::string> parse_answer(std::string_view answer, ParserMode mode) {
   if (mode == ParserMode::kOfficial) return parse_official(answer);
-  return LenientScanner(strip_code_fence(answer)).run();
+  std::string_view body = answer;
+  code_fence_body(answer, body);  // rule 1: only a fence's content is read
+  return LenientScanner(body).run();
 }
 
 std::vector<std::string> parse_answer_normalized(std::string_view answer, ParserMode mode) {
