@@ -9,72 +9,27 @@
 #include <string>
 
 #include "commands.h"
+#include "progress_line.h"
 #include "uniner/annotate.h"
 #include "uniner/error.h"
 
 namespace uniner::cli {
 namespace {
 
-std::string duration_text(double s) {
-  char buf[32];
-  if (s < 0 || s > 1e7) return "?";
-  const long t = static_cast<long>(s + 0.5);
-  if (t >= 3600) {
-    std::snprintf(buf, sizeof buf, "%ldh%02ldm", t / 3600, t / 60 % 60);
-  } else if (t >= 60) {
-    std::snprintf(buf, sizeof buf, "%ldm%02lds", t / 60, t % 60);
-  } else {
-    std::snprintf(buf, sizeof buf, "%lds", t);
-  }
-  return buf;
-}
-
-// Progress on stderr: a redrawn bar on a terminal, a line every 10 s otherwise.
+// Progress on stderr, with the counts by status.
 class ProgressPrinter {
  public:
-  ProgressPrinter() : tty_(isatty(STDERR_FILENO) == 1) {}
-
   void update(const AnnotateStats& s) {
-    const double rate = s.passages_per_s();
-    const std::size_t left =
-        s.total > s.processed() ? s.total - s.processed() : 0;
-    const std::string eta = s.total && rate > 0 ? duration_text(left / rate) : "?";
-    const double pct = s.total ? 100.0 * s.processed() / s.total : 0;
-    if (tty_) {
-      constexpr int kWidth = 24;
-      const int filled = s.total ? static_cast<int>(kWidth * s.processed() / s.total) : 0;
-      std::string bar(filled, '#');
-      bar.resize(kWidth, '.');
-      std::fprintf(stderr, "\r\033[K[%s] %zu/%zu %.1f%% %.1f/s ETA %s | ok %zu parse_error %zu failed %zu",
-                   bar.c_str(), s.processed(), s.total, pct, rate, eta.c_str(), s.ok,
-                   s.parse_error, s.failed);
-      drawn_ = true;
-    } else if (std::chrono::steady_clock::now() - last_ >= std::chrono::seconds(10)) {
-      last_ = std::chrono::steady_clock::now();
-      std::fprintf(stderr,
-                   "annotate: %zu/%zu passages (%.1f%%), %.1f/s, ok %zu, parse_error %zu, "
-                   "failed %zu, ETA %s\n",
-                   s.processed(), s.total, pct, rate, s.ok, s.parse_error, s.failed, eta.c_str());
-    }
-    std::fflush(stderr);
+    char counts[128];
+    std::snprintf(counts, sizeof counts, "ok %zu, parse_error %zu, failed %zu", s.ok,
+                  s.parse_error, s.failed);
+    line_.update(s.processed(), s.total, "passages", counts);
   }
-
-  // Prints a message on its own line, above the bar.
-  void message(const std::string& prefix, const std::string& m) {
-    clear();
-    std::fprintf(stderr, "uniner: %s%s\n", prefix.c_str(), m.c_str());
-  }
-
-  // Ends the bar's line.
-  void clear() {
-    if (drawn_) std::fprintf(stderr, "\r\033[K");
-    drawn_ = false;
-  }
+  void message(const std::string& prefix, const std::string& m) { line_.message(prefix, m); }
+  void clear() { line_.finish(); }
 
  private:
-  bool tty_;
-  bool drawn_ = false;
-  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+  ProgressLine line_{"annotate"};
 };
 
 }  // namespace

@@ -61,22 +61,21 @@ std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_hand
 int run_extraction(Extractor& extractor, const Options& o, std::size_t total,
                    const std::function<bool(PassageInput&)>& next,
                    const std::function<void(PassageResult&&)>& emit, std::size_t& problems) {
-  ProgressLine progress("extract", "passages");
+  ProgressLine progress("extract");
   std::size_t errors = 0;
   extractor.run(
       next,
       [&](PassageResult&& r) {
         if (!r.error.empty()) {
           ++errors;
-          progress.finish();
-          std::fprintf(stderr, "uniner: warning: passage %s: %s\n", r.id.c_str(), r.error.c_str());
+          progress.message("warning: ", "passage " + r.id + ": " + r.error);
           if (o.strict) throw InputError("passage " + r.id + ": " + r.error + " (--strict)");
         }
         emit(std::move(r));
       },
       [&](const ExtractProgress& p) {
         if (!o.quiet) {
-          progress.update(p.passages_done, total,
+          progress.update(p.passages_done, total, "passages",
                           std::to_string(p.queries_done) + " answers, " +
                               std::to_string(p.tokens_generated) + " tokens");
         }
