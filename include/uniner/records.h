@@ -64,10 +64,22 @@ class ConversationWriter {
 
 nlohmann::json to_json(const ConversationRecord& record);
 
-// Calls fn(object, line) for each non-blank line of a JSON Lines file; a line that is not valid
-// JSON, or not a JSON object, throws InputError("file:line: reason").
-void read_jsonl(const std::string& path,
-                const std::function<void(nlohmann::json&, std::size_t line)>& fn);
+using RecordFn = std::function<void(nlohmann::json& record, std::size_t line)>;
+using WarningFn = std::function<void(const std::string& message)>;
+
+// Streams a JSON Lines input with the bad-record policy of DESIGN.md section 4: fn(object, line)
+// for each non-blank line; a bad line (invalid UTF-8, invalid JSON, not an object, or a record
+// `fn` rejects by throwing InputError(where(source, line, ...))) is skipped and reported through
+// `warning`, or, when `strict`, rethrown. Returns the number of bad lines skipped.
+std::size_t for_each_jsonl_record(std::istream& in, const std::string& source, bool strict,
+                                  const RecordFn& fn, const WarningFn& warning);
+
+// The strict form over a file ("-" = stdin): the first bad line throws InputError("file:line: ...").
+void read_jsonl(const std::string& path, const RecordFn& fn);
+
+// The first character of the stream that is not whitespace (the stream is left unchanged),
+// or '\0' for an empty stream.
+char first_significant_char(std::istream& in);
 
 // Predictions: {"id": ..., "prediction": "<raw answer>"}. Numeric ids are read as their text.
 struct Prediction {

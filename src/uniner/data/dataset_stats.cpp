@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
-#include "data/record_reader.h"
+#include "uniner/records.h"
 #include "uniner/annotated_passage.h"
 #include "uniner/conversation.h"
 #include "uniner/error.h"

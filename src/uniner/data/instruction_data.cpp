@@ -7,7 +7,7 @@
 #include <unordered_map>
 
 #include "data/conversation_sink.h"
-#include "data/record_reader.h"
+#include "uniner/records.h"
 #include "data/rng.h"
 #include "data/temp_file.h"
 #include "uniner/answer_json.h"

@@ -7,7 +7,7 @@
 #include <ostream>
 
 #include "data/hash_set.h"
-#include "data/record_reader.h"
+#include "uniner/records.h"
 #include "data/rng.h"
 #include "uniner/error.h"
 #include "uniner/records.h"

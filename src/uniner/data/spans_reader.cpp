@@ -1,7 +1,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "data/record_reader.h"
+#include "uniner/records.h"
 #include "uniner/error.h"
 #include "uniner/labeled_data.h"
 #include "uniner/records.h"
