@@ -41,12 +41,19 @@ int main(int argc, char** argv) {
   std::string bin = UNINER_BINARY;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i], value = argv[i + 1];
-    if (flag == "--latency-ms") latency_ms = std::stoi(value);
-    else if (flag == "--concurrency") concurrencies = parse_list(value);
-    else if (flag == "--per-slot") per_slot = std::stoi(value);
-    else if (flag == "--bin") bin = value;
+    if (flag == "--latency-ms")
+      latency_ms = std::stoi(value);
+    else if (flag == "--concurrency")
+      concurrencies = parse_list(value);
+    else if (flag == "--per-slot")
+      per_slot = std::stoi(value);
+    else if (flag == "--bin")
+      bin = value;
     else {
-      std::fprintf(stderr, "usage: %s [--latency-ms N] [--concurrency A,B,...] [--per-slot N] [--bin PATH]\n", argv[0]);
+      std::fprintf(
+          stderr,
+          "usage: %s [--latency-ms N] [--concurrency A,B,...] [--per-slot N] [--bin PATH]\n",
+          argv[0]);
       return 2;
     }
   }
@@ -86,7 +93,8 @@ int main(int argc, char** argv) {
                                 (dir / "stderr.txt").string();
     const auto start = std::chrono::steady_clock::now();
     const int rc = std::system(command.c_str());
-    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::size_t ok = 0;
     {
       std::ifstream out(output);

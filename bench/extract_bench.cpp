@@ -101,10 +101,11 @@ int main(int argc, char** argv) {
     passages[it->second].types.push_back(r.type);
     ++records;
   }
-  std::printf("model: %s, %d threads, ctx %d, parallel %d; %zu passages, %zu records, "
-              "max-new-tokens %d\n",
-              model.description().c_str(), mo.threads, mo.context_size, mo.parallel,
-              passages.size(), records, max_new_tokens);
+  std::printf(
+      "model: %s, %d threads, ctx %d, parallel %d; %zu passages, %zu records, "
+      "max-new-tokens %d\n",
+      model.description().c_str(), mo.threads, mo.context_size, mo.parallel, passages.size(),
+      records, max_new_tokens);
 
   ExtractOptions base;
   base.max_new_tokens = max_new_tokens;
@@ -152,7 +153,8 @@ int main(int argc, char** argv) {
   const bool identical = mismatches == 0;
   const double naive_rate = skip_naive ? 0 : records / runs.front().seconds;
   const double floor_rate = records / floor_s;
-  std::printf("\n%-16s %10s %12s %10s %10s\n", "config", "seconds", "records/s", "x naive", "x floor");
+  std::printf("\n%-16s %10s %12s %10s %10s\n", "config", "seconds", "records/s", "x naive",
+              "x floor");
   for (const auto& r : runs) {
     const double rate = records / r.seconds;
     std::printf("%-16s %10.2f %12.1f %10.2f %10.2f\n", r.name.c_str(), r.seconds, rate,
@@ -160,7 +162,9 @@ int main(int argc, char** argv) {
   }
   std::printf("%-16s %10.2f %12.1f %10.2f %10.2f\n", "floor", floor_s, floor_rate,
               naive_rate > 0 ? floor_rate / naive_rate : 0.0, 1.0);
-  std::printf("\nfloor tokens %zu; tokens generated %zu; (passage, type) answers differing "
-              "between modes: %zu\n", floor_tokens, runs.back().tokens_generated, mismatches);
+  std::printf(
+      "\nfloor tokens %zu; tokens generated %zu; (passage, type) answers differing "
+      "between modes: %zu\n",
+      floor_tokens, runs.back().tokens_generated, mismatches);
   return identical ? 0 : 1;
 }

@@ -44,30 +44,30 @@
 namespace uniner {
 
 struct AnnotateOptions {
-  std::string input;                 // passages JSONL {"id", "text"}; "-" = stdin
-  std::string output;                // records JSONL, appended (a regular file, never stdout)
-  ChatOptions chat;                  // endpoint, model, key, sampling, timeout and retries
+  std::string input;   // passages JSONL {"id", "text"}; "-" = stdin
+  std::string output;  // records JSONL, appended (a regular file, never stdout)
+  ChatOptions chat;    // endpoint, model, key, sampling, timeout and retries
   PromptVariant variant = PromptVariant::kType;  // which data-construction prompt
-  int concurrency = 8;               // requests in flight (one worker thread and connection each)
-  bool retry_failed = false;         // remove "failed" records of earlier runs and ask again
-  std::size_t sync_every = 64;       // fsync the output every N records (and at least every second)
+  int concurrency = 8;          // requests in flight (one worker thread and connection each)
+  bool retry_failed = false;    // remove "failed" records of earlier runs and ask again
+  std::size_t sync_every = 64;  // fsync the output every N records (and at least every second)
   std::size_t max_consecutive_failures = 20;  // stop after N failed passages in a row (0 = never)
 };
 
 // Counters of a job; given to the progress callback while it runs and returned at the end.
 struct AnnotateStats {
-  std::size_t total = 0;             // non-blank input lines (0 when unknown: stdin)
-  std::size_t resumed = 0;           // passages already in the output, skipped
-  std::size_t written = 0;           // records written by this run
-  std::size_t ok = 0;                // ... of which status ok
-  std::size_t parse_error = 0;       // ... status parse_error
-  std::size_t failed = 0;            // ... status failed
-  std::size_t bad_input = 0;         // input lines reported and skipped
-  std::size_t in_flight = 0;         // passages being asked right now
-  std::size_t requests = 0;          // HTTP requests made (retries included)
-  std::uint64_t prompt_tokens = 0;   // usage reported by the server, summed
+  std::size_t total = 0;            // non-blank input lines (0 when unknown: stdin)
+  std::size_t resumed = 0;          // passages already in the output, skipped
+  std::size_t written = 0;          // records written by this run
+  std::size_t ok = 0;               // ... of which status ok
+  std::size_t parse_error = 0;      // ... status parse_error
+  std::size_t failed = 0;           // ... status failed
+  std::size_t bad_input = 0;        // input lines reported and skipped
+  std::size_t in_flight = 0;        // passages being asked right now
+  std::size_t requests = 0;         // HTTP requests made (retries included)
+  std::uint64_t prompt_tokens = 0;  // usage reported by the server, summed
   std::uint64_t completion_tokens = 0;
-  double elapsed_s = 0;              // wall time since the job started
+  double elapsed_s = 0;  // wall time since the job started
 
   // Input lines accounted for so far (resumed + written + bad input).
   std::size_t processed() const { return resumed + written + bad_input; }

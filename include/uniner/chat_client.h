@@ -37,16 +37,16 @@ struct ChatMessage {
 
 struct ChatOptions {
   std::string base_url = "https://api.openai.com/v1";  // scheme://host[:port][/path], no /chat/...
-  std::string model;                // the "model" field of the request (required)
-  std::string api_key;              // bearer token; empty sends no Authorization header
-  double temperature = 0.0;         // sampling temperature (0 = greedy, as the original)
-  int max_tokens = 1024;            // "max_tokens" of the request; 0 leaves it out
-  double timeout_s = 60.0;          // per attempt: connecting, waiting and reading the whole body
-  int max_retries = 5;              // retries after the first attempt (0 = a single attempt)
-  double backoff_s = 1.0;           // delay before the first retry; doubles each retry, jittered
-  double backoff_max_s = 60.0;      // cap of the exponential delay
-  double retry_after_max_s = 300.0; // cap of a server's Retry-After
-  std::string ca_cert_file;         // PEM CA bundle for HTTPS; empty = the system's certificates
+  std::string model;                 // the "model" field of the request (required)
+  std::string api_key;               // bearer token; empty sends no Authorization header
+  double temperature = 0.0;          // sampling temperature (0 = greedy, as the original)
+  int max_tokens = 1024;             // "max_tokens" of the request; 0 leaves it out
+  double timeout_s = 60.0;           // per attempt: connecting, waiting and reading the whole body
+  int max_retries = 5;               // retries after the first attempt (0 = a single attempt)
+  double backoff_s = 1.0;            // delay before the first retry; doubles each retry, jittered
+  double backoff_max_s = 60.0;       // cap of the exponential delay
+  double retry_after_max_s = 300.0;  // cap of a server's Retry-After
+  std::string ca_cert_file;          // PEM CA bundle for HTTPS; empty = the system's certificates
   const std::atomic<bool>* cancel = nullptr;  // when set and true: stop retrying, fail "cancelled"
 };
 
@@ -57,9 +57,9 @@ struct ChatResult {
   std::string finish_reason;        // choices[0].finish_reason ("stop", "length"...), if given
   std::uint64_t prompt_tokens = 0;  // usage.prompt_tokens of the answer, 0 when absent
   std::uint64_t completion_tokens = 0;  // usage.completion_tokens, 0 when absent
-  int attempts = 0;                 // HTTP requests made (1 + retries)
-  int http_status = 0;              // status of the last response, 0 when none arrived
-  std::string error;                // why it failed: the last attempt's reason, when !ok
+  int attempts = 0;                     // HTTP requests made (1 + retries)
+  int http_status = 0;                  // status of the last response, 0 when none arrived
+  std::string error;                    // why it failed: the last attempt's reason, when !ok
 };
 
 class ChatClient {

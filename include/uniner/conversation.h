@@ -31,7 +31,8 @@ std::string inference_prompt(std::string_view text, std::string_view type,
                              SystemText system = SystemText::kText);
 
 // The prompt split for prefix sharing: prefix + query == inference_prompt(...).
-// prefix ends with the first "</s>"; query is "USER: What describes {type} in the text? ASSISTANT:".
+// prefix ends with the first "</s>"; query is "USER: What describes {type} in the text?
+// ASSISTANT:".
 std::string prompt_prefix(std::string_view text, SystemText system = SystemText::kText);
 std::string prompt_query(std::string_view type);
 

@@ -10,9 +10,9 @@
 namespace uniner {
 
 struct FloorJob {
-  std::vector<TokenId> prefix;                       // BOS ... </s>
-  std::vector<std::vector<TokenId>> continuations;   // per type: query tokens + answer tokens
-  std::vector<std::size_t> query_sizes;              // per type: tokens of the query part
+  std::vector<TokenId> prefix;                      // BOS ... </s>
+  std::vector<std::vector<TokenId>> continuations;  // per type: query tokens + answer tokens
+  std::vector<std::size_t> query_sizes;             // per type: tokens of the query part
 };
 
 // Seconds to decode `jobs` in one context made with the model's options. Logits are computed where

@@ -30,21 +30,21 @@ enum class DecodeMode {
 DecodeMode parse_decode_mode(std::string_view name);  // "shared" / "naive"; throws InputError
 
 struct ExtractOptions {
-  DecodeMode mode = DecodeMode::kShared;    // how prompts are decoded (answers are the same)
-  int max_new_tokens = 256;                 // answer tokens per (passage, type), EOS not counted
-  ParserMode parser = ParserMode::kLenient; // how answers become entity strings
-  SystemText system = SystemText::kText;    // system sentence of the prompt
-  int max_passage_tokens = 512;             // longer prompts are split into windows; 0 = never
-  int window_overlap_tokens = 64;           // overlap between consecutive windows
-  bool batch_passages = true;               // decode many passages together (shared mode);
-                                            // false isolates prefix sharing, for benchmarks
+  DecodeMode mode = DecodeMode::kShared;     // how prompts are decoded (answers are the same)
+  int max_new_tokens = 256;                  // answer tokens per (passage, type), EOS not counted
+  ParserMode parser = ParserMode::kLenient;  // how answers become entity strings
+  SystemText system = SystemText::kText;     // system sentence of the prompt
+  int max_passage_tokens = 512;              // longer prompts are split into windows; 0 = never
+  int window_overlap_tokens = 64;            // overlap between consecutive windows
+  bool batch_passages = true;                // decode many passages together (shared mode);
+                                             // false isolates prefix sharing, for benchmarks
 };
 
 struct Entity {
-  std::string text;       // the passage's own text at the span when found, else the answer item
+  std::string text;  // the passage's own text at the span when found, else the answer item
   std::string type;
-  bool found = false;     // false: the model named it but it is not in the passage
-  TextSpan span;          // document offsets (code points and bytes); meaningful when found
+  bool found = false;  // false: the model named it but it is not in the passage
+  TextSpan span;       // document offsets (code points and bytes); meaningful when found
 };
 
 struct PassageResult {
@@ -54,12 +54,12 @@ struct PassageResult {
   // Raw answers per type, in the order of the input types: one per window.
   std::vector<std::pair<std::string, std::vector<std::string>>> raw;
   std::size_t windows = 1;
-  std::string error;             // non-empty: the passage was not processed, and why
+  std::string error;  // non-empty: the passage was not processed, and why
 };
 
 struct ExtractProgress {
   std::size_t passages_done = 0;
-  std::size_t queries_done = 0;      // (window, type) answers
+  std::size_t queries_done = 0;  // (window, type) answers
   std::size_t tokens_generated = 0;
 };
 

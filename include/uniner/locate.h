@@ -13,7 +13,7 @@ struct TextSpan {
   std::size_t end = 0;         // code points
   std::size_t byte_start = 0;  // bytes of the UTF-8 text
   std::size_t byte_end = 0;
-  bool exact_case = true;      // false when only the case-insensitive search found it
+  bool exact_case = true;  // false when only the case-insensitive search found it
 };
 
 // All non-overlapping occurrences of `needle` in `haystack`, left to right. Exact matches when

@@ -14,12 +14,12 @@
 namespace uniner {
 
 struct ModelOptions {
-  int threads = 0;         // CPU threads; 0 = all hardware threads
-  int context_size = 4096; // KV cells shared by all parallel sequences (7B f16: 0.5 MB each)
-  int batch_size = 2048;   // most tokens per llama_decode call
-  int ubatch_size = 512;   // physical micro-batch
-  int gpu_layers = 0;      // layers offloaded to a GPU (needs a GPU build of llama.cpp)
-  int parallel = 64;       // most sequences decoded together (1..256)
+  int threads = 0;          // CPU threads; 0 = all hardware threads
+  int context_size = 4096;  // KV cells shared by all parallel sequences (7B f16: 0.5 MB each)
+  int batch_size = 2048;    // most tokens per llama_decode call
+  int ubatch_size = 512;    // physical micro-batch
+  int gpu_layers = 0;       // layers offloaded to a GPU (needs a GPU build of llama.cpp)
+  int parallel = 64;        // most sequences decoded together (1..256)
 };
 
 class Model {
@@ -34,7 +34,7 @@ class Model {
 
   const Vocab& vocab() const;
   const ModelOptions& options() const;
-  std::string description() const;   // e.g. "llama 7B Q4_K - Medium, 6.74 B params"
+  std::string description() const;  // e.g. "llama 7B Q4_K - Medium, 6.74 B params"
   int trained_context() const;
 
   struct Impl;  // engine-internal

@@ -8,17 +8,17 @@
 namespace uniner {
 
 struct InitModelOptions {
-  std::string vocab_path;    // GGUF whose tokenizer is copied (e.g. ggml-vocab-llama-spm.gguf)
-  std::string out_path;      // where the model is written
-  int dim = 64;              // embedding size
-  int layers = 2;            // transformer blocks
-  int heads = 4;             // attention heads (dim must be divisible by heads)
-  int kv_heads = 0;          // key/value heads for grouped-query attention; 0 = heads
-  int ff = 172;              // feed-forward hidden size
-  int ctx = 2048;            // trained context length written into the metadata
-  std::uint64_t seed = 0;    // the same seed and shape give the same file
-  float init_std = 0.02f;    // standard deviation of the normal weight init
-  bool f16 = false;          // store matrices as f16 (half the size) instead of f32
+  std::string vocab_path;  // GGUF whose tokenizer is copied (e.g. ggml-vocab-llama-spm.gguf)
+  std::string out_path;    // where the model is written
+  int dim = 64;            // embedding size
+  int layers = 2;          // transformer blocks
+  int heads = 4;           // attention heads (dim must be divisible by heads)
+  int kv_heads = 0;        // key/value heads for grouped-query attention; 0 = heads
+  int ff = 172;            // feed-forward hidden size
+  int ctx = 2048;          // trained context length written into the metadata
+  std::uint64_t seed = 0;  // the same seed and shape give the same file
+  float init_std = 0.02f;  // standard deviation of the normal weight init
+  bool f16 = false;        // store matrices as f16 (half the size) instead of f32
 };
 
 // Throws InputError for bad shapes or a vocabulary file that cannot be read, Error on I/O.

@@ -12,8 +12,8 @@ namespace uniner {
 
 struct PassageInput {
   std::string id;
-  std::string text;                 // valid UTF-8, not empty
-  std::vector<std::string> types;   // at least one; no newlines
+  std::string text;                // valid UTF-8, not empty
+  std::vector<std::string> types;  // at least one; no newlines
 };
 
 enum class PassageFormat { kAuto, kText, kJsonl };

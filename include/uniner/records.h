@@ -15,7 +15,7 @@
 namespace uniner {
 
 struct Turn {
-  std::string from;   // "human" or "gpt"
+  std::string from;  // "human" or "gpt"
   std::string value;
 };
 
@@ -74,7 +74,8 @@ using WarningFn = std::function<void(const std::string& message)>;
 std::size_t for_each_jsonl_record(std::istream& in, const std::string& source, bool strict,
                                   const RecordFn& fn, const WarningFn& warning);
 
-// The strict form over a file ("-" = stdin): the first bad line throws InputError("file:line: ...").
+// The strict form over a file ("-" = stdin): the first bad line throws InputError("file:line:
+// ...").
 void read_jsonl(const std::string& path, const RecordFn& fn);
 
 // The first character of the stream that is not whitespace (the stream is left unchanged),

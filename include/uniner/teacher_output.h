@@ -1,7 +1,8 @@
 // Parsing a teacher LLM's answer: a Python-style list of (entity, type) tuples, as the data
 // construction prompt asks for (REFERENCE.md section 1), in all the ways real models write it.
 //
-//   auto out = uniner::parse_teacher_output(R"(Sure! [("Paris", "city"), ('O\'Brien', 'person')])");
+//   auto out = uniner::parse_teacher_output(R"(Sure! [("Paris", "city"), ('O\'Brien',
+//   'person')])");
 //   // out.parsed == true; out.entities == {{"Paris", "city"}, {"O'Brien", "person"}}
 //   auto missing = uniner::find_unlocated("Paris is lovely.", out.entities);  // {1}
 //

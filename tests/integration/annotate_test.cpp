@@ -77,9 +77,10 @@ std::string annotate_command(const FakeOpenAiServer& server, const std::string& 
 std::vector<Passage> plain_passages(std::size_t n, const std::string& prefix) {
   std::vector<Passage> out;
   for (std::size_t i = 0; i < n; ++i) {
-    out.push_back({prefix + std::to_string(i),
-                   "Passage " + std::to_string(i) + " says Ada Lovelace met Charles Babbage in "
-                   "London, Company" + std::to_string(i % 7) + " reported."});
+    out.push_back({prefix + std::to_string(i), "Passage " + std::to_string(i) +
+                                                   " says Ada Lovelace met Charles Babbage in "
+                                                   "London, Company" +
+                                                   std::to_string(i % 7) + " reported."});
   }
   return out;
 }
@@ -100,7 +101,7 @@ TEST_F(AnnotateCli, EveryPassageEndsOkOrFailedWithItsReason) {
 
   auto passages = plain_passages(30, "n");
   const std::vector<std::pair<std::string, std::string>> recovering = {
-      {"429*1", "rate"}, {"500*2", "e500"}, {"503*1", "e503"}, {"drop*1", "drop"},
+      {"429*1", "rate"},       {"500*2", "e500"},     {"503*1", "e503"},    {"drop*1", "drop"},
       {"truncate*1", "trunc"}, {"nonjson*1", "html"}, {"empty*1", "empty"}, {"slow*1", "slow"}};
   for (const auto& [fault, id] : recovering) {
     passages.push_back({id, "Recovering from " + fault + " {{fault:" + fault + "}} in Vienna."});
@@ -110,8 +111,9 @@ TEST_F(AnnotateCli, EveryPassageEndsOkOrFailedWithItsReason) {
   passages.push_back({"bad-request", "Too long {{fault:400}} for Oslo."});
   passages.push_back({"prose", "Chatty {{fault:prose}} teacher in Oslo."});
   passages.push_back({"fixture", "Alice met Bob."});
-  const auto input = write_passages(dir, "passages.jsonl", passages,
-                                    {"not json", R"({"id": "no-text"})", R"({"id": "n0", "text": "again"})"});
+  const auto input =
+      write_passages(dir, "passages.jsonl", passages,
+                     {"not json", R"({"id": "no-text"})", R"({"id": "n0", "text": "again"})"});
   const auto output = dir.file("out.jsonl");
 
   const auto r = run_command(annotate_command(server, input, output,
@@ -144,7 +146,8 @@ TEST_F(AnnotateCli, EveryPassageEndsOkOrFailedWithItsReason) {
     const std::string answer = FakeOpenAiServer::default_answer(p.text);
     EXPECT_EQ(rec["raw"], answer) << p.id;
     json expected = json::array();
-    for (const auto& e : parse_teacher_output(answer).entities) expected.push_back({e.entity, e.type});
+    for (const auto& e : parse_teacher_output(answer).entities)
+      expected.push_back({e.entity, e.type});
     EXPECT_EQ(rec["entities"], expected) << p.id;
     EXPECT_EQ(rec["unfound"], json::array()) << p.id;
     EXPECT_GT(rec["usage"]["prompt_tokens"].get<int>(), 0) << p.id;
@@ -171,13 +174,16 @@ TEST_F(AnnotateCli, EveryPassageEndsOkOrFailedWithItsReason) {
 
   // Bad input lines are reported with file and line, and skipped.
   EXPECT_NE(r.err.find("passages.jsonl:" + std::to_string(passages.size() + 1) + ": invalid JSON"),
-            std::string::npos) << r.err;
+            std::string::npos)
+      << r.err;
   EXPECT_NE(r.err.find("passages.jsonl:" + std::to_string(passages.size() + 2) +
                        ": missing string 'text'"),
-            std::string::npos) << r.err;
+            std::string::npos)
+      << r.err;
   EXPECT_NE(r.err.find("passages.jsonl:" + std::to_string(passages.size() + 3) +
                        ": duplicate id n0 (first on line 1)"),
-            std::string::npos) << r.err;
+            std::string::npos)
+      << r.err;
   EXPECT_NE(r.err.find("(ok 39, parse_error 1, failed 3)"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("3 bad input lines"), std::string::npos) << r.err;
 
@@ -222,7 +228,7 @@ TEST_F(AnnotateCli, KillNineHalfwayThenRerunGivesTheSameSetAsOneCleanRun) {
   FakeOpenAiServer server(so);
   TempDir dir;
   auto passages = plain_passages(240, "p");
-  passages[17].text += " {{fault:500}}";   // fails for good
+  passages[17].text += " {{fault:500}}";     // fails for good
   passages[101].text += " {{fault:prose}}";  // parse error
   passages[150].text += " {{fault:400}}";    // fails at once
   const auto input = write_passages(dir, "passages.jsonl", passages);
@@ -306,7 +312,8 @@ TEST_F(AnnotateCli, ARefusedKeyStopsTheJobAtOnceAndMarksNothingDone) {
   const auto out = dir.file("out.jsonl");
   const auto r = run_command(annotate_command(server, input, out, "--concurrency 2"));
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("uniner: error: the server refused the request"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("uniner: error: the server refused the request"), std::string::npos)
+      << r.err;
   EXPECT_NE(r.err.find("HTTP 401"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find(kKey), std::string::npos) << "the key never appears";
   EXPECT_LE(server.requests(), 2u) << "not retried, and no new request after the refusal";
@@ -342,9 +349,9 @@ TEST_F(AnnotateCli, BadUsageExitsTwo) {
   EXPECT_EQ(run_command(annotate_command(server, dir.file("missing.jsonl"), dir.file("o.jsonl")))
                 .exit_code,
             2);
-  EXPECT_EQ(run_command(annotate_command(server, input, dir.file("o.jsonl"), "--variant poem"))
-                .exit_code,
-            2);
+  EXPECT_EQ(
+      run_command(annotate_command(server, input, dir.file("o.jsonl"), "--variant poem")).exit_code,
+      2);
   EXPECT_EQ(run_command(annotate_command(server, input, dir.file("o.jsonl"), "--concurrency 0"))
                 .exit_code,
             2);

@@ -20,13 +20,16 @@ class CliExtract : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = std::make_unique<TempDir>();
     model_ = dir_->file("m.gguf");
-    const auto r = run_command(bin() + " init-model --vocab " + testing::llama_vocab_path() +
-                               " --out " + model_ + " --dim 64 --layers 2 --heads 4 --ff 128 --seed 3");
+    const auto r =
+        run_command(bin() + " init-model --vocab " + testing::llama_vocab_path() + " --out " +
+                    model_ + " --dim 64 --layers 2 --heads 4 --ff 128 --seed 3");
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   static void TearDownTestSuite() { dir_.reset(); }
   static std::string bin() { return testing::uniner_bin(); }
-  static std::string extract() { return bin() + " extract -q -t 2 -m " + model_ + " --max-new-tokens 6"; }
+  static std::string extract() {
+    return bin() + " extract -q -t 2 -m " + model_ + " --max-new-tokens 6";
+  }
   static inline std::unique_ptr<TempDir> dir_;
   static inline std::string model_;
 };
@@ -34,12 +37,14 @@ class CliExtract : public ::testing::Test {
 std::vector<nlohmann::ordered_json> jsonl(const std::string& text) {
   std::vector<nlohmann::ordered_json> out;
   std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.push_back(nlohmann::ordered_json::parse(line));
+  for (std::string line; std::getline(in, line);)
+    out.push_back(nlohmann::ordered_json::parse(line));
   return out;
 }
 
 TEST_F(CliExtract, TextGivesOneRecordWithTheDocumentedShape) {
-  const auto r = run_command(extract() + " --text 'Émile visited Zürich.' --types 'location, person'");
+  const auto r =
+      run_command(extract() + " --text 'Émile visited Zürich.' --types 'location, person'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto recs = jsonl(r.out);
   ASSERT_EQ(recs.size(), 1u);
@@ -56,12 +61,13 @@ TEST_F(CliExtract, TextGivesOneRecordWithTheDocumentedShape) {
 
 TEST_F(CliExtract, JsonlInputWithPerRecordTypesAndBadRecordsSkipped) {
   TempDir dir;
-  const auto input = dir.write("in.jsonl",
-                               "{\"id\": \"x1\", \"text\": \"Paris is big.\", \"types\": [\"city\"]}\n"
-                               "not json\n"
-                               "{\"id\": \"x2\", \"text\": \"Bad \xFF byte\"}\n"
-                               "{\"id\": \"x3\", \"text\": \"Lyon too.\"}\n"
-                               "{\"id\": \"x4\", \"text\": \"   \"}\n");
+  const auto input =
+      dir.write("in.jsonl",
+                "{\"id\": \"x1\", \"text\": \"Paris is big.\", \"types\": [\"city\"]}\n"
+                "not json\n"
+                "{\"id\": \"x2\", \"text\": \"Bad \xFF byte\"}\n"
+                "{\"id\": \"x3\", \"text\": \"Lyon too.\"}\n"
+                "{\"id\": \"x4\", \"text\": \"   \"}\n");
   const auto r = run_command(extract() + " --input " + input + " --types country");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto recs = jsonl(r.out);
@@ -109,11 +115,13 @@ TEST_F(CliExtract, BadUsageAndBadModelsExitTwoWithAClearMessage) {
     EXPECT_EQ(r.exit_code, 2) << c.args << ": " << r.err;
     EXPECT_NE(r.err.find(c.expect), std::string::npos) << c.args << ": " << r.err;
   }
-  const auto quotes = run_command(extract() + " --text 'He said \"hi\".' --types '\"quoted\" type'");
+  const auto quotes =
+      run_command(extract() + " --text 'He said \"hi\".' --types '\"quoted\" type'");
   EXPECT_EQ(quotes.exit_code, 0) << "a type with quotes is just text in the question";
   EXPECT_TRUE(jsonl(quotes.out)[0]["raw"].contains("\"quoted\" type"));
 
-  const auto missing = run_command(bin() + " extract -m " + dir.file("none.gguf") + " --text x --types a");
+  const auto missing =
+      run_command(bin() + " extract -m " + dir.file("none.gguf") + " --text x --types a");
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("model file not found"), std::string::npos) << missing.err;
   const auto corrupt = dir.write("bad.gguf", "GGUF then garbage that is not a model");
@@ -127,11 +135,11 @@ TEST_F(CliExtract, BenchmarkPredictionsScoreWithEval) {
   TempDir dir;
   const auto gold = testing::shared_data("universal-ner-benchmark/CrossNER_AI.json");
   const auto pred = dir.file("pred.jsonl");
-  const auto x = run_command(extract() + " --benchmark " + shell_quote(gold) +
-                             " -o " + pred);
+  const auto x = run_command(extract() + " --benchmark " + shell_quote(gold) + " -o " + pred);
   ASSERT_EQ(x.exit_code, 0) << x.err;
   EXPECT_NE(x.err.find("wrote 5603 predictions"), std::string::npos) << x.err;
-  const auto e = run_command(bin() + " eval --json --gold " + shell_quote(gold) + " --pred " + pred);
+  const auto e =
+      run_command(bin() + " eval --json --gold " + shell_quote(gold) + " --pred " + pred);
   ASSERT_EQ(e.exit_code, 0) << e.err;
   const auto report = nlohmann::json::parse(e.out);
   EXPECT_EQ(report["datasets"][0]["records"], 5603);

@@ -91,8 +91,9 @@ TEST(CliEval, TableMissingAndUnknown) {
       "toy.json",
       R"([{"id": "t0", "conversations": [{"from": "human", "value": "Text: Ann met Bob."}, {"from": "gpt", "value": "I've read this text."}, {"from": "human", "value": "What describes person in the text?"}, {"from": "gpt", "value": "[\"Ann\", \"Bob\"]"}]},
           {"id": "t1", "conversations": [{"from": "human", "value": "Text: Ann met Bob."}, {"from": "gpt", "value": "I've read this text."}, {"from": "human", "value": "What describes city in the text?"}, {"from": "gpt", "value": "[]"}]}])");
-  const auto pred = dir.write("p.jsonl", "{\"id\": \"t0\", \"prediction\": \"[\\\"Ann\\\"]\"}\n"
-                                         "{\"id\": \"nope\", \"prediction\": \"[]\"}\n");
+  const auto pred = dir.write("p.jsonl",
+                              "{\"id\": \"t0\", \"prediction\": \"[\\\"Ann\\\"]\"}\n"
+                              "{\"id\": \"nope\", \"prediction\": \"[]\"}\n");
   const auto r = run_command(kBin + " eval --gold " + gold + " --pred " + pred);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("toy"), std::string::npos);
@@ -120,7 +121,8 @@ TEST(CliEval, MalformedInputsExitTwoNamingFileAndPlace) {
     EXPECT_NE(r.err.find(c.expect), std::string::npos) << c.name << ": " << r.err;
   }
   const auto gold = dir.write("ok.json", "[]");
-  const auto bad_pred = dir.write("bad.jsonl", "{\"id\": \"a\", \"prediction\": \"[]\"}\nnot json\n");
+  const auto bad_pred =
+      dir.write("bad.jsonl", "{\"id\": \"a\", \"prediction\": \"[]\"}\nnot json\n");
   const auto r = run_command(kBin + " eval --gold " + gold + " --pred " + bad_pred);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("bad.jsonl:2: invalid JSON"), std::string::npos) << r.err;

@@ -20,15 +20,17 @@ std::vector<PassageResult> run_all(const Model& model, const std::vector<Passage
   Extractor extractor(model, options);
   std::vector<PassageResult> out;
   std::size_t i = 0;
-  extractor.run([&](PassageInput& p) { return i < inputs.size() ? (p = inputs[i++], true) : false; },
-                [&](PassageResult&& r) { out.push_back(std::move(r)); });
+  extractor.run(
+      [&](PassageInput& p) { return i < inputs.size() ? (p = inputs[i++], true) : false; },
+      [&](PassageResult&& r) { out.push_back(std::move(r)); });
   return out;
 }
 
 std::string long_passage() {
   std::string s;
   for (int i = 0; i < 60; ++i) {
-    s += "Sentence number " + std::to_string(i) + " mentions Zürich, Kraków and the ACME Corporation. ";
+    s += "Sentence number " + std::to_string(i) +
+         " mentions Zürich, Kraków and the ACME Corporation. ";
   }
   return s;
 }
@@ -45,7 +47,8 @@ std::vector<PassageInput> mixed_passages() {
       {"f", "Emoji 🦙 and math ∑ x² and ½.", {"symbol"}},
   };
   if (testing::have_shared_benchmark()) {
-    const auto recs = read_benchmark(testing::shared_data("universal-ner-benchmark/CrossNER_AI.json"));
+    const auto recs =
+        read_benchmark(testing::shared_data("universal-ner-benchmark/CrossNER_AI.json"));
     for (std::size_t i = 0; i < recs.size() && in.size() < 12; i += 500) {
       in.push_back({"ai" + std::to_string(i), recs[i].text, types});
     }
@@ -72,7 +75,8 @@ TEST_F(TinyModelTest, SharedAndNaiveGiveIdenticalRawAnswers) {
     saw_windows = saw_windows || shared[i].windows > 1;
     ASSERT_EQ(shared[i].raw.size(), naive[i].raw.size());
     for (std::size_t t = 0; t < shared[i].raw.size(); ++t) {
-      EXPECT_EQ(shared[i].raw[t], naive[i].raw[t]) << inputs[i].id << " / " << shared[i].raw[t].first;
+      EXPECT_EQ(shared[i].raw[t], naive[i].raw[t])
+          << inputs[i].id << " / " << shared[i].raw[t].first;
       pairs += shared[i].raw[t].second.size();
     }
   }
@@ -101,12 +105,9 @@ TEST_F(TinyModelTest, SmallContextAndFewSequencesStillAnswerEverything) {
 
 TEST_F(TinyModelTest, BadPassagesAreReportedNotFatal) {
   std::vector<PassageInput> inputs = {
-      {"empty", "   ", {"location"}},
-      {"notypes", "Paris.", {}},
-      {"newline", "Paris.", {"loca\ntion"}},
-      {"emptytype", "Paris.", {""}},
-      {"utf8", "Par\xFFis", {"location"}},
-      {"ok", "Paris.", {"location"}},
+      {"empty", "   ", {"location"}},        {"notypes", "Paris.", {}},
+      {"newline", "Paris.", {"loca\ntion"}}, {"emptytype", "Paris.", {""}},
+      {"utf8", "Par\xFFis", {"location"}},   {"ok", "Paris.", {"location"}},
   };
   ExtractOptions o;
   o.max_new_tokens = 4;
@@ -153,7 +154,8 @@ TEST_F(TinyModelTest, ModelErrorsAreClear) {
   EXPECT_NE(load_error(dir.write("text.gguf", "hello, not a model")).find("not a GGUF file"),
             std::string::npos);
   std::string corrupt = testing::read_file(model_path()).substr(0, 4096);
-  EXPECT_NE(load_error(dir.write("corrupt.gguf", corrupt)).find("could not load"), std::string::npos);
+  EXPECT_NE(load_error(dir.write("corrupt.gguf", corrupt)).find("could not load"),
+            std::string::npos);
 
   // A model whose vocabulary has no "</s>": GPT-2's.
   InitModelOptions io;

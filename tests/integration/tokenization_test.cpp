@@ -15,7 +15,9 @@ namespace {
 
 class Tokenization : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { vocab_ = std::make_unique<Vocab>(Vocab::load(testing::llama_vocab_path())); }
+  static void SetUpTestSuite() {
+    vocab_ = std::make_unique<Vocab>(Vocab::load(testing::llama_vocab_path()));
+  }
   static void TearDownTestSuite() { vocab_.reset(); }
   static const Vocab& vocab() { return *vocab_; }
   static inline std::unique_ptr<Vocab> vocab_;
@@ -73,11 +75,12 @@ TEST_F(Tokenization, PrefixPlusQueryEqualsTheWholePromptOnManyPassages) {
       "Ünïcödé ÀÉÎÕÜ ß ﬁ İstanbul ΟΔΟΣ",
       "x",
   };
-  const std::vector<std::string> types = {"location", "person", "programming language",
+  const std::vector<std::string> types = {"location",        "person", "programming language",
                                           "\"quoted\" type", "métier", "organisation/company"};
   if (testing::have_shared_benchmark()) {
     std::size_t n = 0;
-    for (const auto& r : read_benchmark(testing::shared_data("universal-ner-benchmark/CrossNER_music.json"))) {
+    for (const auto& r :
+         read_benchmark(testing::shared_data("universal-ner-benchmark/CrossNER_music.json"))) {
       if (n++ % 40 == 0) passages.push_back(r.text);
     }
   }
@@ -85,8 +88,9 @@ TEST_F(Tokenization, PrefixPlusQueryEqualsTheWholePromptOnManyPassages) {
   for (const auto& p : passages) {
     for (const auto& t : types) {
       for (SystemText s : {SystemText::kText, SystemText::kParagraph}) {
-        EXPECT_EQ(prompt_tokens(vocab(), p, t, s),
-                  vocab().tokenize(inference_prompt(p, t, s), /*add_bos=*/true, /*parse_special=*/true))
+        EXPECT_EQ(
+            prompt_tokens(vocab(), p, t, s),
+            vocab().tokenize(inference_prompt(p, t, s), /*add_bos=*/true, /*parse_special=*/true))
             << p << " / " << t;
         ++checked;
       }
@@ -96,9 +100,10 @@ TEST_F(Tokenization, PrefixPlusQueryEqualsTheWholePromptOnManyPassages) {
 }
 
 TEST_F(Tokenization, CliPrintsTheTokensTheEngineFeeds) {
-  const auto r = testing::run_command(testing::uniner_bin() +
-                                      " prompt --text 'Paris is lovely.' --type location --tokens --model " +
-                                      testing::llama_vocab_path());
+  const auto r =
+      testing::run_command(testing::uniner_bin() +
+                           " prompt --text 'Paris is lovely.' --type location --tokens --model " +
+                           testing::llama_vocab_path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::string expected;
   for (TokenId t : prompt_tokens(vocab(), "Paris is lovely.", "location")) {

@@ -18,8 +18,10 @@ int main(int argc, char** argv) {
   std::string fixtures, key_env;
   CLI::App app{"A local OpenAI-compatible chat server with fault injection, for tests"};
   app.add_option("--latency-ms", o.latency_ms, "Delay before every answer")->capture_default_str();
-  app.add_option("--slow-ms", o.slow_ms, "Delay of the {{fault:slow}} answers")->capture_default_str();
-  app.add_option("--retry-after", o.retry_after, "Retry-After of {{fault:429}}")->capture_default_str();
+  app.add_option("--slow-ms", o.slow_ms, "Delay of the {{fault:slow}} answers")
+      ->capture_default_str();
+  app.add_option("--retry-after", o.retry_after, "Retry-After of {{fault:429}}")
+      ->capture_default_str();
   app.add_option("--api-key-env", key_env, "Require the key held by this environment variable");
   app.add_option("--fixtures", fixtures, "JSONL {\"text\": passage, \"answer\": content}");
   app.add_option("--threads", o.threads, "Server threads")->capture_default_str();

@@ -1,8 +1,8 @@
 #include "support/fake_openai_server.h"
 
 #include <httplib.h>
-#include <sys/socket.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <atomic>
@@ -86,7 +86,7 @@ struct FakeOpenAiServer::Impl {
 
   mutable std::mutex mutex;
   std::unordered_map<std::string, std::vector<double>> times;  // passage -> arrival times
-  std::unordered_map<std::string, std::string> bodies;          // passage -> last request body
+  std::unordered_map<std::string, std::string> bodies;         // passage -> last request body
   std::size_t requests = 0;
   std::set<std::string> authorizations;
 
@@ -94,8 +94,8 @@ struct FakeOpenAiServer::Impl {
   void pause(int ms) const {
     const auto until = Clock::now() + std::chrono::milliseconds(ms);
     while (!stopping && Clock::now() < until) {
-      std::this_thread::sleep_for(std::min<Clock::duration>(until - Clock::now(),
-                                                            std::chrono::milliseconds(20)));
+      std::this_thread::sleep_for(
+          std::min<Clock::duration>(until - Clock::now(), std::chrono::milliseconds(20)));
     }
   }
 
@@ -106,7 +106,8 @@ struct FakeOpenAiServer::Impl {
         prompt_bytes += m["content"].get<std::string>().size();
       }
     }
-    const std::size_t prompt_tokens = prompt_bytes / 4 + 1, completion_tokens = content.size() / 4 + 1;
+    const std::size_t prompt_tokens = prompt_bytes / 4 + 1,
+                      completion_tokens = content.size() / 4 + 1;
     return json{{"id", "chatcmpl-fake"},
                 {"object", "chat.completion"},
                 {"created", 0},
@@ -181,19 +182,21 @@ struct FakeOpenAiServer::Impl {
     if (fault == "429") {
       res.status = 429;
       res.set_header("Retry-After", options.retry_after);
-      res.set_content(error_body("Rate limit reached for requests", "requests"), "application/json");
+      res.set_content(error_body("Rate limit reached for requests", "requests"),
+                      "application/json");
     } else if (fault == "500" || fault == "503") {
       res.status = std::stoi(fault);
-      res.set_content(error_body("The server had an error while processing your request.",
-                                 "server_error"),
-                      "application/json");
+      res.set_content(
+          error_body("The server had an error while processing your request.", "server_error"),
+          "application/json");
     } else if (fault == "400" || fault == "401" || fault == "404") {
       res.status = std::stoi(fault);
-      res.set_content(error_body(fault == "400" ? "This model's maximum context length is 4097 tokens."
-                                 : fault == "401" ? "Incorrect API key provided."
-                                                  : "The model does not exist.",
-                                 "invalid_request_error"),
-                      "application/json");
+      res.set_content(
+          error_body(fault == "400"   ? "This model's maximum context length is 4097 tokens."
+                     : fault == "401" ? "Incorrect API key provided."
+                                      : "The model does not exist.",
+                     "invalid_request_error"),
+          "application/json");
     } else if (fault == "drop") {
       const int fd = socket_of(req);
       if (fd >= 0) ::shutdown(fd, SHUT_RDWR);
@@ -209,9 +212,10 @@ struct FakeOpenAiServer::Impl {
       res.status = 200;
       res.set_content("<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html");
     } else if (fault == "empty") {
-      res.set_content(json{{"id", "chatcmpl-fake"}, {"object", "chat.completion"},
-                           {"choices", json::array()}}.dump(),
-                      "application/json");
+      res.set_content(
+          json{{"id", "chatcmpl-fake"}, {"object", "chat.completion"}, {"choices", json::array()}}
+              .dump(),
+          "application/json");
     } else {
       if (fault == "slow") pause(options.slow_ms);
       if (fault == "prose") content = "I could not find any named entities in this passage.";
@@ -228,9 +232,9 @@ FakeOpenAiServer::FakeOpenAiServer(FakeOpenAiOptions options) : impl_(std::make_
   s.server.set_keep_alive_max_count(1000000);
   s.server.set_keep_alive_timeout(30);
   s.server.set_tcp_nodelay(true);
-  s.server.Post(R"(.*/chat/completions)", [this](const httplib::Request& req, httplib::Response& res) {
-    impl_->handle(req, res);
-  });
+  s.server.Post(
+      R"(.*/chat/completions)",
+      [this](const httplib::Request& req, httplib::Response& res) { impl_->handle(req, res); });
   s.server.Get("/health", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("{\"status\":\"ok\"}", "application/json");
   });
@@ -249,7 +253,9 @@ FakeOpenAiServer::~FakeOpenAiServer() {
   if (impl_->thread.joinable()) impl_->thread.join();
 }
 
-int FakeOpenAiServer::port() const { return impl_->port; }
+int FakeOpenAiServer::port() const {
+  return impl_->port;
+}
 
 std::string FakeOpenAiServer::base_url() const {
   return "http://127.0.0.1:" + std::to_string(impl_->port) + "/v1";
@@ -287,13 +293,15 @@ std::string FakeOpenAiServer::default_answer(std::string_view passage) {
   std::vector<std::string> words;
   std::size_t i = 0;
   while (i < passage.size()) {
-    while (i < passage.size() && (passage[i] == ' ' || passage[i] == '\n' || passage[i] == '\t')) ++i;
+    while (i < passage.size() && (passage[i] == ' ' || passage[i] == '\n' || passage[i] == '\t'))
+      ++i;
     std::size_t j = i;
     while (j < passage.size() && passage[j] != ' ' && passage[j] != '\n' && passage[j] != '\t') ++j;
     std::string_view word = passage.substr(i, j - i);
     i = j;
     if (word.find("{{") != std::string_view::npos) continue;  // a fault marker
-    while (!word.empty() && std::string_view(".,;:!?\"()[]").find(word.back()) != std::string_view::npos) {
+    while (!word.empty() &&
+           std::string_view(".,;:!?\"()[]").find(word.back()) != std::string_view::npos) {
       word.remove_suffix(1);
     }
     while (!word.empty() && std::string_view("\"([").find(word.front()) != std::string_view::npos) {

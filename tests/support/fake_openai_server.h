@@ -35,12 +35,12 @@
 namespace uniner::testing {
 
 struct FakeOpenAiOptions {
-  int latency_ms = 0;                         // added before every answer
-  int slow_ms = 5000;                         // delay of a "slow" fault
-  std::string retry_after = "1";              // Retry-After header of a 429 fault
-  std::string api_key;                        // when set, "Bearer <key>" is required (else 401)
-  std::map<std::string, std::string> answers; // fixtures: passage text -> answer content
-  int threads = 128;                          // server threads (>= the clients' concurrency)
+  int latency_ms = 0;                          // added before every answer
+  int slow_ms = 5000;                          // delay of a "slow" fault
+  std::string retry_after = "1";               // Retry-After header of a 429 fault
+  std::string api_key;                         // when set, "Bearer <key>" is required (else 401)
+  std::map<std::string, std::string> answers;  // fixtures: passage text -> answer content
+  int threads = 128;                           // server threads (>= the clients' concurrency)
 };
 
 class FakeOpenAiServer {
@@ -57,8 +57,8 @@ class FakeOpenAiServer {
   std::size_t attempts(const std::string& passage) const;
   std::vector<double> attempt_times(const std::string& passage) const;
   std::string last_request(const std::string& passage) const;  // its last JSON body
-  std::size_t requests() const;                   // every chat request seen
-  std::vector<std::string> authorization_headers() const;  // distinct values seen
+  std::size_t requests() const;                                // every chat request seen
+  std::vector<std::string> authorization_headers() const;      // distinct values seen
 
   // The answer given when no fixture matches: [("Word", "capitalized word"), ...] for each
   // distinct word of the passage starting with an uppercase ASCII letter (markers excluded).

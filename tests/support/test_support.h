@@ -65,7 +65,9 @@ inline std::string shell_quote(const std::string& s) {
   return q + "'";
 }
 
-inline std::string uniner_bin() { return UNINER_BINARY; }
+inline std::string uniner_bin() {
+  return UNINER_BINARY;
+}
 
 inline std::string shared_data(const std::string& rel) {
   return std::string(UNINER_SHARED_DATA_DIR) + "/" + rel;

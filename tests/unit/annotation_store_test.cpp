@@ -36,7 +36,8 @@ TEST(AnnotationStore, AppendsAndReadsBack) {
 TEST(AnnotationStore, TruncatesATornLastLine) {
   TempDir dir;
   const std::string intact = kA + "\n" + kB + "\n";
-  for (const std::string& torn : {std::string(R"({"id":"c","sta)"), std::string("{\"id\":\"c\"\x00\x00\n", 12)}) {
+  for (const std::string& torn :
+       {std::string(R"({"id":"c","sta)"), std::string("{\"id\":\"c\"\x00\x00\n", 12)}) {
     const auto path = dir.write("out.jsonl", intact + torn);
     AnnotationStore store(path, false, 64);
     EXPECT_EQ(store.scan().records, 2u);

@@ -7,8 +7,12 @@ namespace {
 
 using Items = std::vector<std::string>;
 
-Items official(std::string_view s) { return parse_answer_normalized(s, ParserMode::kOfficial); }
-Items lenient(std::string_view s) { return parse_answer(s, ParserMode::kLenient); }
+Items official(std::string_view s) {
+  return parse_answer_normalized(s, ParserMode::kOfficial);
+}
+Items lenient(std::string_view s) {
+  return parse_answer(s, ParserMode::kLenient);
+}
 
 TEST(OfficialParser, PlainLists) {
   EXPECT_EQ(official("[\"Paris\", \"Lyon\"]"), (Items{"paris", "lyon"}));
@@ -30,15 +34,16 @@ TEST(OfficialParser, EdgeCasesOfTheOriginal) {
   EXPECT_EQ(official("[\"Paris\""), Items{}) << "no closing bracket";
   EXPECT_EQ(official("[\"Z\\u00fcrich\", \"Z\xC3\xBCRICH\"]"), Items{"z\xC3\xBCrich"})
       << "non-ASCII, escaped or not, deduplicated after normalization";
-  EXPECT_EQ(official("[\"The U.S.\", \"US\", \"us\"]"), Items{"us"}) << "duplicates after normalization";
+  EXPECT_EQ(official("[\"The U.S.\", \"US\", \"us\"]"), Items{"us"})
+      << "duplicates after normalization";
   EXPECT_EQ(official("[\"the\"]"), Items{""}) << "an item that normalizes to empty is kept";
   EXPECT_EQ(official("[\"a\", \"b\",]"), Items{}) << "trailing comma is invalid JSON";
 }
 
 TEST(OfficialParser, RawItemsKeepTheirSpelling) {
-  EXPECT_EQ(parse_answer("[\"The Beatles\", \"The Beatles\", \"the beatles\"]",
-                         ParserMode::kOfficial),
-            (Items{"The Beatles", "the beatles"}));
+  EXPECT_EQ(
+      parse_answer("[\"The Beatles\", \"The Beatles\", \"the beatles\"]", ParserMode::kOfficial),
+      (Items{"The Beatles", "the beatles"}));
 }
 
 TEST(LenientParser, RecoversListsFromRealOutput) {

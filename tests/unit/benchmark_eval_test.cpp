@@ -22,9 +22,11 @@ std::string record(const std::string& id, const std::string& type, const std::st
 
 TEST(BenchmarkEval, PerDatasetMissingUnknownAndAverage) {
   testing::TempDir dir;
-  const auto a = dir.write("setA.json", std::string("[") + record("a0", "person", "[\"Ann\", \"Bob\"]") + "," +
-                                            record("a1", "city", "[\"Paris\"]") + "]");
-  const auto b = dir.write("setB.json", std::string("[") + record("b0", "person", "[\"Ann\"]") + "]");
+  const auto a =
+      dir.write("setA.json", std::string("[") + record("a0", "person", "[\"Ann\", \"Bob\"]") + "," +
+                                 record("a1", "city", "[\"Paris\"]") + "]");
+  const auto b =
+      dir.write("setB.json", std::string("[") + record("b0", "person", "[\"Ann\"]") + "]");
   const std::vector<Prediction> preds = {
       {"a0", "[\"Ann\"]", 1}, {"b0", "[\"Ann\"]", 2}, {"zz", "[]", 3}};
   const auto r = evaluate_benchmarks({a, b}, preds, "p.jsonl");

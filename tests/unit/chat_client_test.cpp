@@ -4,8 +4,8 @@
 
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <sys/socket.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -38,8 +38,7 @@ std::vector<ChatMessage> messages_for(const std::string& passage) {
           {"user", teacher_user_message(passage, PromptVariant::kType)}};
 }
 
-ChatResult ask(const FakeOpenAiServer& server, const std::string& passage,
-               ChatOptions o = {}) {
+ChatResult ask(const FakeOpenAiServer& server, const std::string& passage, ChatOptions o = {}) {
   if (o.base_url == ChatOptions{}.base_url) o = options_for(server);
   return ChatClient(o).complete(messages_for(passage));
 }
@@ -196,9 +195,9 @@ TEST(ChatClient, TheKeyNeverAppearsInErrors) {
   httplib::Server echo;  // a server that quotes the key back, as some do
   echo.Post(".*", [](const httplib::Request& req, httplib::Response& res) {
     res.status = 500;
-    res.set_content("{\"error\": {\"message\": \"bad key " + req.get_header_value("Authorization") +
-                        "\"}}",
-                    "application/json");
+    res.set_content(
+        "{\"error\": {\"message\": \"bad key " + req.get_header_value("Authorization") + "\"}}",
+        "application/json");
   });
   const int port = echo.bind_to_any_port("127.0.0.1");
   std::thread t([&] { echo.listen_after_bind(); });
@@ -255,7 +254,8 @@ TEST(ChatClient, Https) {
   const auto cert = dir.file("cert.pem"), key = dir.file("key.pem");
   const auto made = testing::run_command(
       "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost -addext "
-      "subjectAltName=IP:127.0.0.1,DNS:localhost -keyout " + key + " -out " + cert);
+      "subjectAltName=IP:127.0.0.1,DNS:localhost -keyout " +
+      key + " -out " + cert);
   ASSERT_EQ(made.exit_code, 0) << made.err;
   httplib::SSLServer tls(cert.c_str(), key.c_str());
   ASSERT_TRUE(tls.is_valid());

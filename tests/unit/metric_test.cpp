@@ -44,8 +44,8 @@ TEST(OfficialMetric, AverageIsUnweighted) {
 
 TEST(SpanMetric, StrictOnStartEndAndType) {
   const std::vector<Span> gold = {{0, 5, "city"}, {10, 15, "person"}};
-  const std::vector<Span> pred = {{0, 5, "city"}, {10, 14, "person"}, {10, 15, "city"},
-                                  {0, 5, "city"}};
+  const std::vector<Span> pred = {
+      {0, 5, "city"}, {10, 14, "person"}, {10, 15, "city"}, {0, 5, "city"}};
   const Counts c = span_counts(pred, gold);
   EXPECT_EQ(c.correct, 1u);
   EXPECT_EQ(c.predicted, 3u);

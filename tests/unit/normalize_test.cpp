@@ -24,16 +24,22 @@ TEST(Normalize, PunctuationRemovalComesBeforeArticles) {
 }
 
 TEST(Normalize, UsesPythonUnicodeSemantics) {
-  EXPECT_EQ(normalize_answer("CAF\xC3\x89"), "caf\xC3\xA9");                   // É -> é
-  EXPECT_EQ(normalize_answer("\xCE\x9F\xCE\x94\xCE\x9F\xCE\xA3"),             // ΟΔΟΣ
-            "\xCE\xBF\xCE\xB4\xCE\xBF\xCF\x82");                               // οδος (final ς)
-  EXPECT_EQ(normalize_answer("\xC4\xB0stanbul"), "i\xCC\x87stanbul");          // İ -> i + U+0307
-  EXPECT_EQ(normalize_answer("x\xE3\x80\x80y\xC2\xA0z"), "x y z");             // U+3000, U+00A0
-  EXPECT_EQ(normalize_answer("x\xC2\x85y"), "x y");                            // U+0085 splits
-  EXPECT_EQ(normalize_answer("\xC3\xA9" "a"), "\xC3\xA9" "a");                 // é is \w: no \b
-  EXPECT_EQ(normalize_answer("a\xC2\xB2"), "a\xC2\xB2");                       // ² is numeric: \w
+  EXPECT_EQ(normalize_answer("CAF\xC3\x89"), "caf\xC3\xA9");           // É -> é
+  EXPECT_EQ(normalize_answer("\xCE\x9F\xCE\x94\xCE\x9F\xCE\xA3"),      // ΟΔΟΣ
+            "\xCE\xBF\xCE\xB4\xCE\xBF\xCF\x82");                       // οδος (final ς)
+  EXPECT_EQ(normalize_answer("\xC4\xB0stanbul"), "i\xCC\x87stanbul");  // İ -> i + U+0307
+  EXPECT_EQ(normalize_answer("x\xE3\x80\x80y\xC2\xA0z"), "x y z");     // U+3000, U+00A0
+  EXPECT_EQ(normalize_answer("x\xC2\x85y"), "x y");                    // U+0085 splits
+  EXPECT_EQ(normalize_answer("\xC3\xA9"
+                             "a"),
+            "\xC3\xA9"
+            "a");                                         // é is \w: no \b
+  EXPECT_EQ(normalize_answer("a\xC2\xB2"), "a\xC2\xB2");  // ² is numeric: \w
   EXPECT_EQ(normalize_answer("the \xE6\x9D\xB1\xE4\xBA\xAC"), "\xE6\x9D\xB1\xE4\xBA\xAC");
-  EXPECT_EQ(normalize_answer("\xE2\x80\x9C" "the" "\xE2\x80\x9D"), "\xE2\x80\x9C \xE2\x80\x9D");
+  EXPECT_EQ(normalize_answer("\xE2\x80\x9C"
+                             "the"
+                             "\xE2\x80\x9D"),
+            "\xE2\x80\x9C \xE2\x80\x9D");
 }
 
 }  // namespace

@@ -97,9 +97,11 @@ TEST(Records, PredictionsJsonl) {
   EXPECT_EQ(preds[1].id, "3");
   EXPECT_EQ(preds[1].line, 3u);
 
-  const auto bad = dir.write("bad.jsonl", "{\"id\": \"a\", \"prediction\": \"[]\"}\n{\"id\": \"b\"}\n");
-  EXPECT_NE(error_of([&] { read_predictions(bad); }).find("bad.jsonl:2: missing string 'prediction'"),
-            std::string::npos);
+  const auto bad =
+      dir.write("bad.jsonl", "{\"id\": \"a\", \"prediction\": \"[]\"}\n{\"id\": \"b\"}\n");
+  EXPECT_NE(
+      error_of([&] { read_predictions(bad); }).find("bad.jsonl:2: missing string 'prediction'"),
+      std::string::npos);
   const auto utf8 = dir.write("u.jsonl", "{\"id\": \"a\", \"prediction\": \"\xC3\"}\n");
   EXPECT_NE(error_of([&] { read_predictions(utf8); }).find("u.jsonl:1: invalid UTF-8 at byte 27"),
             std::string::npos);

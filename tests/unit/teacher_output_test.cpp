@@ -4,13 +4,17 @@
 
 namespace uniner {
 
-void PrintTo(const TeacherEntity& e, std::ostream* os) { *os << "(" << e.entity << ", " << e.type << ")"; }
+void PrintTo(const TeacherEntity& e, std::ostream* os) {
+  *os << "(" << e.entity << ", " << e.type << ")";
+}
 
 namespace {
 
 using Entities = std::vector<TeacherEntity>;
 
-Entities entities(std::string_view answer) { return parse_teacher_output(answer).entities; }
+Entities entities(std::string_view answer) {
+  return parse_teacher_output(answer).entities;
+}
 
 const Entities kParisLyon = {{"Paris", "city"}, {"Lyon", "city"}};
 
@@ -148,10 +152,12 @@ TEST(TeacherOutput, InvalidUtf8NeverCrashes) {
 }
 
 TEST(FindUnlocated, FlagsEntitiesMissingFromThePassage) {
-  const Entities found = {{"Paris", "city"},          {"lyon", "city"},  {"Marseille", "city"},
-                          {"Pa\xFFris", "city"},      {"Zürich", "city"}};
-  EXPECT_EQ(find_unlocated("Paris and Lyon, not Zürich.", found),
-            (std::vector<std::size_t>{2, 3}))
+  const Entities found = {{"Paris", "city"},
+                          {"lyon", "city"},
+                          {"Marseille", "city"},
+                          {"Pa\xFFris", "city"},
+                          {"Zürich", "city"}};
+  EXPECT_EQ(find_unlocated("Paris and Lyon, not Zürich.", found), (std::vector<std::size_t>{2, 3}))
       << "case-insensitive matches count as found; invalid UTF-8 does not";
   EXPECT_TRUE(find_unlocated("", {}).empty());
 }

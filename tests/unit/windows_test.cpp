@@ -72,7 +72,8 @@ TEST(Windows, NeverSplitsAUtf8Character) {
 TEST(Windows, RealVocabularyBudgetHolds) {
   const Vocab vocab = Vocab::load(testing::llama_vocab_path());
   std::string text;
-  for (int i = 0; i < 200; ++i) text += "Zürich and Kraków host the ACME Corporation's offices (est. 1999)! ";
+  for (int i = 0; i < 200; ++i)
+    text += "Zürich and Kraków host the ACME Corporation's offices (est. 1999)! ";
   const auto count = [&](std::string_view s) { return vocab.count_tokens(s); };
   const auto w = split_windows(text, 128, 32, count);
   ASSERT_GT(w.size(), 10u);

@@ -21,8 +21,8 @@ class ProgressPrinter {
  public:
   void update(const AnnotateStats& s) {
     char counts[128];
-    std::snprintf(counts, sizeof counts, "ok %zu, parse_error %zu, failed %zu", s.ok,
-                  s.parse_error, s.failed);
+    std::snprintf(counts, sizeof counts, "ok %zu, parse_error %zu, failed %zu", s.ok, s.parse_error,
+                  s.failed);
     line_.update(s.processed(), s.total, "passages", counts);
   }
   void message(const std::string& prefix, const std::string& m) { line_.message(prefix, m); }
@@ -43,8 +43,7 @@ Runner add_annotate_command(CLI::App& app) {
   auto o = std::make_shared<Options>();
   auto& job = o->job;
   auto* cmd = app.add_subcommand(
-      "annotate",
-      "Annotate passages with a teacher LLM (OpenAI-compatible API); resumable");
+      "annotate", "Annotate passages with a teacher LLM (OpenAI-compatible API); resumable");
   cmd->add_option("--input", job.input,
                   "Passages JSONL {\"id\", \"text\"} (as `uniner passages` writes; '-' = stdin)")
       ->required();
@@ -92,8 +91,7 @@ Runner add_annotate_command(CLI::App& app) {
     if (key != nullptr && *key != '\0') {
       job.chat.api_key = key;
     } else if (cmd->count("--api-key-env") > 0) {
-      throw InputError("--api-key-env: the environment variable " + o->api_key_env +
-                       " is not set");
+      throw InputError("--api-key-env: the environment variable " + o->api_key_env + " is not set");
     }
 
     ProgressPrinter progress;

@@ -49,13 +49,16 @@ json result_json(const PassageResult& r, bool byte_offsets) {
   for (const auto& [type, answers] : r.raw) {
     raw[type] = answers.size() == 1 ? json(answers[0]) : json(answers);
   }
-  json out = {{"id", r.id}, {"text", r.text}, {"entities", std::move(entities)}, {"raw", std::move(raw)}};
+  json out = {
+      {"id", r.id}, {"text", r.text}, {"entities", std::move(entities)}, {"raw", std::move(raw)}};
   if (r.windows > 1) out["windows"] = r.windows;
   if (!r.error.empty()) out["error"] = r.error;
   return out;
 }
 
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string dump(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
 // Runs the extractor over `next`, reporting skipped records and progress; returns the exit code.
 int run_extraction(Extractor& extractor, const Options& o, std::size_t total,
@@ -126,7 +129,8 @@ int run_benchmark(Extractor& extractor, const Options& o) {
       },
       problems);
   out->flush();
-  std::fprintf(stderr, "extract: wrote %zu predictions (%zu passages skipped)\n", written, problems);
+  std::fprintf(stderr, "extract: wrote %zu predictions (%zu passages skipped)\n", written,
+               problems);
   return 0;
 }
 
@@ -137,24 +141,30 @@ Runner add_extract_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("extract", "Extract entities of given types from passages");
   add_model_flags(cmd, o->model);
   auto* text = cmd->add_option("--text", o->text, "One passage");
-  auto* input = cmd->add_option(
-      "-i,--input", o->input, "Passages: plain text (one per line) or JSONL {id, text, types?}; - = stdin");
+  auto* input =
+      cmd->add_option("-i,--input", o->input,
+                      "Passages: plain text (one per line) or JSONL {id, text, types?}; - = stdin");
   auto* bench = cmd->add_option("--benchmark", o->benchmark,
                                 "An original benchmark file: writes predictions for `uniner eval`");
   text->excludes(input)->excludes(bench);
   input->excludes(bench);
   cmd->add_option("--types", o->types, "Entity types, comma-separated (default for every passage)");
-  cmd->add_option("--format", o->format, "Input format: auto, text or jsonl")->capture_default_str();
+  cmd->add_option("--format", o->format, "Input format: auto, text or jsonl")
+      ->capture_default_str();
   cmd->add_option("-o,--output", o->output, "Output JSONL (- = stdout)")->capture_default_str();
   cmd->add_option("--mode", o->mode, "shared (prefix shared, batched) or naive (the original)")
       ->capture_default_str();
-  cmd->add_option("--parser", o->parser, "Answer parser: lenient or official")->capture_default_str();
-  cmd->add_option("--system", o->system, "System sentence: text or paragraph")->capture_default_str();
-  cmd->add_option("--max-new-tokens", o->max_new_tokens, "Answer tokens per type")->capture_default_str();
+  cmd->add_option("--parser", o->parser, "Answer parser: lenient or official")
+      ->capture_default_str();
+  cmd->add_option("--system", o->system, "System sentence: text or paragraph")
+      ->capture_default_str();
+  cmd->add_option("--max-new-tokens", o->max_new_tokens, "Answer tokens per type")
+      ->capture_default_str();
   cmd->add_option("--max-passage-tokens", o->max_passage_tokens,
                   "Longer prompts are split into overlapping windows (0 = never)")
       ->capture_default_str();
-  cmd->add_option("--window-overlap", o->overlap, "Overlap of windows, in tokens")->capture_default_str();
+  cmd->add_option("--window-overlap", o->overlap, "Overlap of windows, in tokens")
+      ->capture_default_str();
   cmd->add_flag("--byte-offsets", o->byte_offsets, "Offsets in bytes instead of code points");
   cmd->add_flag("--strict", o->strict, "Stop at the first bad record instead of skipping it");
   cmd->add_flag("-q,--quiet", o->quiet, "No progress on stderr");
@@ -186,12 +196,16 @@ Runner add_extract_command(CLI::App& app) {
 
     auto out = open_output(o->output);
     std::size_t problems = 0;
-    const auto emit = [&](PassageResult&& r) { *out << dump(result_json(r, o->byte_offsets)) << '\n'; };
+    const auto emit = [&](PassageResult&& r) {
+      *out << dump(result_json(r, o->byte_offsets)) << '\n';
+    };
     if (have_text) {
       bool given = false;
       run_extraction(
           extractor, *o, 1,
-          [&](PassageInput& p) { return given ? false : (p = {"1", o->text, types}, given = true); },
+          [&](PassageInput& p) {
+            return given ? false : (p = {"1", o->text, types}, given = true);
+          },
           emit, problems);
     } else {
       PassageReader reader(o->input, format, types);

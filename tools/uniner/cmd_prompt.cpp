@@ -17,7 +17,8 @@ Runner add_prompt_command(CLI::App& app) {
     bool tokens = false;
   };
   auto o = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand("prompt", "Print the exact inference prompt for a text and a type");
+  auto* cmd =
+      app.add_subcommand("prompt", "Print the exact inference prompt for a text and a type");
   cmd->add_option("--text", o->text, "Passage text")->required();
   cmd->add_option("--type", o->type, "Entity type")->required();
   cmd->add_option("--system", o->system, "System sentence: text (released models) or paragraph")

@@ -15,14 +15,10 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "uniner 0.1.0");
 
   const std::pair<const char*, Runner (*)(CLI::App&)> table[] = {
-      {"prompt", add_prompt_command},
-      {"eval", add_eval_command},
-      {"extract", add_extract_command},
-      {"init-model", add_init_model_command},
-      {"passages", add_passages_command},
-      {"stats", add_stats_command},
-      {"build-data", add_build_data_command},
-      {"convert", add_convert_command},
+      {"prompt", add_prompt_command},         {"eval", add_eval_command},
+      {"extract", add_extract_command},       {"init-model", add_init_model_command},
+      {"passages", add_passages_command},     {"stats", add_stats_command},
+      {"build-data", add_build_data_command}, {"convert", add_convert_command},
       {"annotate", add_annotate_command},
   };
   std::map<std::string, Runner> runners;

@@ -16,7 +16,8 @@ struct ModelFlags {
 inline void add_model_flags(CLI::App* cmd, ModelFlags& f, bool required = true) {
   auto* opt = cmd->add_option("-m,--model", f.path, "UniNER model (GGUF)");
   if (required) opt->required();
-  cmd->add_option("-t,--threads", f.options.threads, "CPU threads (0 = all)")->capture_default_str();
+  cmd->add_option("-t,--threads", f.options.threads, "CPU threads (0 = all)")
+      ->capture_default_str();
   cmd->add_option("-c,--ctx-size", f.options.context_size,
                   "KV cells shared by all parallel sequences")
       ->capture_default_str();

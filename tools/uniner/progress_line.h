@@ -14,7 +14,8 @@ namespace uniner::cli {
 
 class ProgressLine {
  public:
-  explicit ProgressLine(std::string name) : name_(std::move(name)), tty_(isatty(STDERR_FILENO) == 1) {}
+  explicit ProgressLine(std::string name)
+      : name_(std::move(name)), tty_(isatty(STDERR_FILENO) == 1) {}
   ~ProgressLine() { finish(); }
 
   // `done` of `total` (0 = unknown) `unit`s; `extra` is appended (e.g. "ok 5, failed 1").
@@ -37,12 +38,14 @@ class ProgressLine {
     std::snprintf(buf, sizeof buf, "%zu", done);
     line += buf;
     if (total) {
-      std::snprintf(buf, sizeof buf, "/%zu (%.1f%%)", total, 100.0 * static_cast<double>(done) / total);
+      std::snprintf(buf, sizeof buf, "/%zu (%.1f%%)", total,
+                    100.0 * static_cast<double>(done) / total);
       line += buf;
     }
     std::snprintf(buf, sizeof buf, " %s, %.1f/s", unit.c_str(), rate);
     line += buf;
-    if (total && done < total && rate > 0) line += ", ETA " + duration(static_cast<double>(total - done) / rate);
+    if (total && done < total && rate > 0)
+      line += ", ETA " + duration(static_cast<double>(total - done) / rate);
     if (!extra.empty()) line += ", " + extra;
     if (tty_) {
       std::fprintf(stderr, "\r%s\033[K", line.c_str());
@@ -68,9 +71,12 @@ class ProgressLine {
   static std::string duration(double s) {
     const long t = static_cast<long>(s + 0.5);
     char buf[32];
-    if (t >= 3600) std::snprintf(buf, sizeof buf, "%ldh%02ldm", t / 3600, (t / 60) % 60);
-    else if (t >= 60) std::snprintf(buf, sizeof buf, "%ldm%02lds", t / 60, t % 60);
-    else std::snprintf(buf, sizeof buf, "%lds", t);
+    if (t >= 3600)
+      std::snprintf(buf, sizeof buf, "%ldh%02ldm", t / 3600, (t / 60) % 60);
+    else if (t >= 60)
+      std::snprintf(buf, sizeof buf, "%ldm%02lds", t / 60, t % 60);
+    else
+      std::snprintf(buf, sizeof buf, "%lds", t);
     return buf;
   }
 

@@ -6,7 +6,6 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
-#include "uniner/records.h"
 #include "uniner/annotated_passage.h"
 #include "uniner/conversation.h"
 #include "uniner/error.h"

@@ -7,12 +7,12 @@
 #include <unordered_map>
 
 #include "data/conversation_sink.h"
-#include "uniner/records.h"
 #include "data/rng.h"
 #include "data/temp_file.h"
 #include "uniner/answer_json.h"
 #include "uniner/error.h"
 #include "uniner/locate.h"
+#include "uniner/records.h"
 
 namespace uniner {
 namespace {

@@ -7,7 +7,6 @@
 #include <ostream>
 
 #include "data/hash_set.h"
-#include "uniner/records.h"
 #include "data/rng.h"
 #include "uniner/error.h"
 #include "uniner/records.h"

@@ -1,7 +1,6 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "uniner/records.h"
 #include "uniner/error.h"
 #include "uniner/labeled_data.h"
 #include "uniner/records.h"

@@ -14,7 +14,9 @@ constexpr std::size_t kNpos = std::string_view::npos;
 bool is_blank(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
-bool is_quote(char c) { return c == '"' || c == '\''; }
+bool is_quote(char c) {
+  return c == '"' || c == '\'';
+}
 
 std::string trim(std::string_view s) {
   std::size_t a = 0, b = s.size();

@@ -47,8 +47,9 @@ ModelPtr load_model_file(const std::string& path, const llama_model_params& para
   }
   ModelPtr model(llama_model_load_from_file(path.c_str(), params));
   if (!model) {
-    throw InputError(path + ": llama.cpp could not load this GGUF model (corrupt or unsupported; "
-                            "UNINER_LLAMA_LOG=1 shows why)");
+    throw InputError(path +
+                     ": llama.cpp could not load this GGUF model (corrupt or unsupported; "
+                     "UNINER_LLAMA_LOG=1 shows why)");
   }
   return model;
 }

@@ -95,8 +95,8 @@ void assemble(Pending& p, ParserMode parser) {
   std::vector<std::pair<std::size_t, std::string>> unfound;
   for (std::size_t w = 0; w < p.windows.size(); ++w) {
     const auto& win = p.windows[w];
-    const std::string_view wtext = std::string_view(text).substr(win.byte_start,
-                                                                 win.byte_end - win.byte_start);
+    const std::string_view wtext =
+        std::string_view(text).substr(win.byte_start, win.byte_end - win.byte_start);
     const std::size_t cp0 = code_points_before(text, win.byte_start);
     for (std::size_t t = 0; t < p.input.types.size(); ++t) {
       for (auto& item : parse_answer(p.answers[t][w], parser)) {
@@ -107,7 +107,8 @@ void assemble(Pending& p, ParserMode parser) {
         }
         found_items.emplace(t, item);
         for (auto s : spans) {
-          s.start += cp0, s.end += cp0, s.byte_start += win.byte_start, s.byte_end += win.byte_start;
+          s.start += cp0, s.end += cp0, s.byte_start += win.byte_start,
+              s.byte_end += win.byte_start;
           if (!seen_spans.emplace(t, s.byte_start, s.byte_end).second) continue;
           Entity e{text.substr(s.byte_start, s.byte_end - s.byte_start), p.input.types[t], true, s};
           found.push_back({t, std::move(e)});
@@ -197,7 +198,8 @@ void Extractor::run(const std::function<bool(PassageInput&)>& next,
     }
     const std::string& text = p.input.text;
     std::size_t longest_query = 0;
-    for (const auto& t : p.input.types) longest_query = std::max(longest_query, im.query_tokens(t).size());
+    for (const auto& t : p.input.types)
+      longest_query = std::max(longest_query, im.query_tokens(t).size());
     const std::size_t overhead = im.prefix_tokens("").size() + longest_query;
     p.windows = {engine::Window{0, text.size()}};
     if (opt.max_passage_tokens > 0) {
@@ -218,7 +220,8 @@ void Extractor::run(const std::function<bool(PassageInput&)>& next,
     p.answers.assign(p.input.types.size(), std::vector<std::string>(p.windows.size()));
     for (std::size_t w = 0; w < p.windows.size(); ++w) {
       const auto& win = p.windows[w];
-      auto prefix = im.prefix_tokens(std::string_view(text).substr(win.byte_start, win.byte_end - win.byte_start));
+      auto prefix = im.prefix_tokens(
+          std::string_view(text).substr(win.byte_start, win.byte_end - win.byte_start));
       // Group the types into jobs that fit the context alone.
       engine::GenJob job;
       JobInfo info{&p, w, {}};

@@ -41,15 +41,15 @@ struct Sequence {
   enum class Stage { kWaitPrefix, kQuery, kGenerate, kDone };
   llama_seq_id id = -1;
   Stage stage = Stage::kWaitPrefix;
-  llama_pos pos = 0;        // position of the next token fed
-  std::size_t fed = 0;      // query tokens fed so far
-  TokenId next = 0;         // the token to feed in kGenerate
-  int out = -1;             // batch index of this step's logits, or -1
+  llama_pos pos = 0;    // position of the next token fed
+  std::size_t fed = 0;  // query tokens fed so far
+  TokenId next = 0;     // the token to feed in kGenerate
+  int out = -1;         // batch index of this step's logits, or -1
 };
 
 // One admitted job.
 struct Active {
-  GenJob job;               // prefix extended by the queries' common head; queries without it
+  GenJob job;  // prefix extended by the queries' common head; queries without it
   GenResult result;
   std::vector<Sequence> seqs;
   std::size_t prefix_fed = 0;  // prefix tokens in the KV cache (copied from the root or decoded)
@@ -82,8 +82,10 @@ class SharedScheduler {
       while (true) {
         if (!pending && source_open) {
           GenJob job;
-          if (next(job)) pending = std::move(job);
-          else source_open = false;
+          if (next(job))
+            pending = std::move(job);
+          else
+            source_open = false;
         }
         if (!pending) break;
         if (pending->queries.empty()) {  // nothing to ask: done at once
@@ -96,7 +98,8 @@ class SharedScheduler {
         if (at_limit || pending->queries.size() > free_ids_.size() || cells > free_cells_) {
           if (active_.empty()) {
             throw Error("a job needs " + std::to_string(cells) + " KV cells and " +
-                        std::to_string(pending->queries.size()) + " sequences: more than the context has");
+                        std::to_string(pending->queries.size()) +
+                        " sequences: more than the context has");
           }
           break;
         }

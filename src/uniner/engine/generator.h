@@ -2,13 +2,12 @@
 //
 // A job is one passage prefix (BOS + system + passage turn, ending at the first "</s>") and the
 // queries asked about it ("USER: What describes T in the text? ASSISTANT:"), already tokenized.
-// generate_shared() decodes each prefix once (and the tokens all prefixes and all of a job's queries
-// have in common once), copies it to one sequence per query (llama_memory_seq_cp), and decodes
-// the queries and then the answers of all live sequences of
-// all admitted passages together, one batch per step; new passages are admitted as soon as
-// sequence ids and KV cells free up. generate_naive() is the original's method and the
-// reference: every (prefix + query) decoded from scratch, one at a time. Both are greedy and give
-// the same answers.
+// generate_shared() decodes each prefix once (and the tokens all prefixes and all of a job's
+// queries have in common once), copies it to one sequence per query (llama_memory_seq_cp), and
+// decodes the queries and then the answers of all live sequences of all admitted passages together,
+// one batch per step; new passages are admitted as soon as sequence ids and KV cells free up.
+// generate_naive() is the original's method and the reference: every (prefix + query) decoded from
+// scratch, one at a time. Both are greedy and give the same answers.
 #pragma once
 
 #include <cstddef>
@@ -21,9 +20,9 @@
 namespace uniner::engine {
 
 struct GenJob {
-  std::size_t tag = 0;                         // the caller's handle, returned in the result
-  std::vector<TokenId> prefix;                 // BOS ... </s>
-  std::vector<std::vector<TokenId>> queries;   // one per type, no BOS
+  std::size_t tag = 0;                        // the caller's handle, returned in the result
+  std::vector<TokenId> prefix;                // BOS ... </s>
+  std::vector<std::vector<TokenId>> queries;  // one per type, no BOS
   // Optional, per query: logits are computed from this token index on (default: the last token
   // only). The floor benchmark asks for the logits a real run computes for its answer tokens.
   std::vector<std::size_t> logits_from;
@@ -31,12 +30,12 @@ struct GenJob {
 
 struct GenResult {
   std::size_t tag = 0;
-  std::vector<std::vector<TokenId>> answers;   // per query: generated tokens, EOS excluded
+  std::vector<std::vector<TokenId>> answers;  // per query: generated tokens, EOS excluded
 };
 
 struct GenOptions {
-  int max_new_tokens = 256;     // answer tokens per query, EOS not counted; 0 = prefill only
-  std::size_t max_active = 0;   // jobs decoded together (shared mode); 0 = as many as fit
+  int max_new_tokens = 256;    // answer tokens per query, EOS not counted; 0 = prefill only
+  std::size_t max_active = 0;  // jobs decoded together (shared mode); 0 = as many as fit
   // Shared mode: tokens every job's prefix is likely to start with (the template before the
   // passage). Decoded once per run into a sequence of its own; each job copies the part its prefix
   // really shares (the longest common token prefix) instead of decoding it.

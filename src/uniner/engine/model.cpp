@@ -32,21 +32,28 @@ Model Model::load(const std::string& path, const ModelOptions& options) {
   }
   auto params = llama_model_default_params();
   params.n_gpu_layers = options.gpu_layers;
-  auto impl = std::make_unique<Impl>(Impl{engine::load_model_file(path, params), options,
-                                          Vocab::from_impl(nullptr), path});
+  auto impl = std::make_unique<Impl>(
+      Impl{engine::load_model_file(path, params), options, Vocab::from_impl(nullptr), path});
   impl->vocab = borrow_vocab(impl->model.get());
   const Vocab& v = impl->vocab;
   const auto eos = v.tokenize("</s>", /*add_bos=*/false, /*parse_special=*/true);
   if (v.eos() < 0 || eos.empty() || eos.back() != v.eos()) {
-    throw InputError(path + ": the vocabulary has no '</s>' end-of-sequence token; UniNER models "
-                            "are LLaMA models with the SentencePiece vocabulary");
+    throw InputError(path +
+                     ": the vocabulary has no '</s>' end-of-sequence token; UniNER models "
+                     "are LLaMA models with the SentencePiece vocabulary");
   }
   return Model(std::move(impl));
 }
 
-const Vocab& Model::vocab() const { return impl_->vocab; }
-const ModelOptions& Model::options() const { return impl_->options; }
-int Model::trained_context() const { return llama_model_n_ctx_train(impl_->model.get()); }
+const Vocab& Model::vocab() const {
+  return impl_->vocab;
+}
+const ModelOptions& Model::options() const {
+  return impl_->options;
+}
+int Model::trained_context() const {
+  return llama_model_n_ctx_train(impl_->model.get());
+}
 
 std::string Model::description() const {
   char buf[256];
@@ -56,8 +63,8 @@ std::string Model::description() const {
 
 engine::ContextPtr Model::Impl::new_context() const {
   auto cp = llama_context_default_params();
-  const int threads =
-      options.threads > 0 ? options.threads
+  const int threads = options.threads > 0
+                          ? options.threads
                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   cp.n_ctx = static_cast<uint32_t>(options.context_size);
   cp.n_batch = static_cast<uint32_t>(options.batch_size);

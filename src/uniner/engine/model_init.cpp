@@ -27,7 +27,8 @@ void check_shape(const InitModelOptions& o, int kv_heads) {
   }
   if (o.dim % o.heads != 0) throw bad("--dim must be divisible by --heads");
   if ((o.dim / o.heads) % 2 != 0) throw bad("the head size (dim / heads) must be even for RoPE");
-  if (kv_heads <= 0 || o.heads % kv_heads != 0) throw bad("--heads must be a multiple of --kv-heads");
+  if (kv_heads <= 0 || o.heads % kv_heads != 0)
+    throw bad("--heads must be a multiple of --kv-heads");
 }
 
 }  // namespace

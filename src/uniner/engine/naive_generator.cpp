@@ -15,7 +15,8 @@ void generate_naive(llama_context* ctx, const GenOptions& options, const JobSour
   const auto decode = [&] {
     const int32_t rc = llama_decode(ctx, batch.get());
     if (rc != 0) throw Error("llama_decode failed (code " + std::to_string(rc) + ")");
-    if (stats) ++stats->decode_calls, stats->tokens_decoded += static_cast<std::size_t>(batch.size());
+    if (stats)
+      ++stats->decode_calls, stats->tokens_decoded += static_cast<std::size_t>(batch.size());
   };
 
   GenJob job;
@@ -26,7 +27,8 @@ void generate_naive(llama_context* ctx, const GenOptions& options, const JobSour
       std::vector<TokenId> prompt = job.prefix;
       prompt.insert(prompt.end(), job.queries[q].begin(), job.queries[q].end());
       if (prompt.size() + static_cast<std::size_t>(options.max_new_tokens) > llama_n_ctx(ctx)) {
-        throw Error("a prompt of " + std::to_string(prompt.size()) + " tokens does not fit the context");
+        throw Error("a prompt of " + std::to_string(prompt.size()) +
+                    " tokens does not fit the context");
       }
       int last = -1;
       for (std::size_t i = 0; i < prompt.size();) {

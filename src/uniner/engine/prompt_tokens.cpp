@@ -10,8 +10,8 @@ std::vector<TokenId> query_tokens(const Vocab& vocab, std::string_view type) {
   return vocab.tokenize(prompt_query(type), /*add_bos=*/false, /*parse_special=*/true);
 }
 
-std::vector<TokenId> prompt_tokens(const Vocab& vocab, std::string_view text,
-                                   std::string_view type, SystemText system) {
+std::vector<TokenId> prompt_tokens(const Vocab& vocab, std::string_view text, std::string_view type,
+                                   SystemText system) {
   auto tokens = prefix_tokens(vocab, text, system);
   const auto q = query_tokens(vocab, type);
   tokens.insert(tokens.end(), q.begin(), q.end());

@@ -7,7 +7,9 @@
 namespace uniner {
 
 Vocab::Vocab(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Vocab Vocab::from_impl(std::unique_ptr<Impl> impl) { return Vocab(std::move(impl)); }
+Vocab Vocab::from_impl(std::unique_ptr<Impl> impl) {
+  return Vocab(std::move(impl));
+}
 Vocab::Vocab(Vocab&&) noexcept = default;
 Vocab& Vocab::operator=(Vocab&&) noexcept = default;
 Vocab::~Vocab() = default;
@@ -30,9 +32,15 @@ std::size_t Vocab::count_tokens(std::string_view text) const {
   return tokenize(text, false, false).size();
 }
 
-std::string Vocab::piece(TokenId token) const { return engine::token_piece(impl_->vocab, token); }
-TokenId Vocab::bos() const { return llama_vocab_bos(impl_->vocab); }
-TokenId Vocab::eos() const { return llama_vocab_eos(impl_->vocab); }
+std::string Vocab::piece(TokenId token) const {
+  return engine::token_piece(impl_->vocab, token);
+}
+TokenId Vocab::bos() const {
+  return llama_vocab_bos(impl_->vocab);
+}
+TokenId Vocab::eos() const {
+  return llama_vocab_eos(impl_->vocab);
+}
 std::size_t Vocab::size() const {
   return static_cast<std::size_t>(llama_vocab_n_tokens(impl_->vocab));
 }

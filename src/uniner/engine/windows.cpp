@@ -5,7 +5,9 @@
 namespace uniner::engine {
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 struct Unit {
   std::size_t start, end;  // bytes
@@ -68,8 +70,10 @@ void split_unit(std::string_view t, std::size_t start, std::size_t end, std::siz
     while (e < end && is_space(t[e])) ++e;
     if (e == s) e = end;
     const std::size_t wn = count(t.substr(s, e - s));
-    if (wn <= max_tokens) out.push_back({s, e, wn});
-    else cut_word(t, s, e, max_tokens, count, out);
+    if (wn <= max_tokens)
+      out.push_back({s, e, wn});
+    else
+      cut_word(t, s, e, max_tokens, count, out);
     s = e;
   }
 }
@@ -100,15 +104,16 @@ std::vector<Window> split_windows(std::string_view text, std::size_t max_tokens,
     while (j < units.size() && sum + units[j].tokens <= max_tokens) sum += units[j++].tokens;
     if (j == i) j = i + 1;  // cannot happen after split_unit, but always advance
     // Token counts of pieces are not exactly additive; shrink until the window really fits.
-    while (j > i + 1 && count(text.substr(units[i].start, units[j - 1].end - units[i].start)) >
-                            max_tokens) {
+    while (j > i + 1 &&
+           count(text.substr(units[i].start, units[j - 1].end - units[i].start)) > max_tokens) {
       --j;
     }
     const Window w = trimmed(text, units[i].start, units[j - 1].end);
     if (w.byte_end > w.byte_start) windows.push_back(w);
     if (j >= units.size()) break;
     std::size_t k = j, overlap = 0;
-    while (k - 1 > i && overlap + units[k - 1].tokens <= overlap_tokens) overlap += units[--k].tokens;
+    while (k - 1 > i && overlap + units[k - 1].tokens <= overlap_tokens)
+      overlap += units[--k].tokens;
     i = k;
   }
   return windows;

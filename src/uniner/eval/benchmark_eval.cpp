@@ -17,9 +17,9 @@ EvalReport evaluate_benchmarks(const std::vector<std::string>& gold_paths,
   for (const auto& p : predictions) {
     auto [it, fresh] = by_id.emplace(p.id, &p);
     if (!fresh) {
-      throw InputError(where(predictions_path, p.line,
-                             "id '" + p.id + "' already predicted on line " +
-                                 std::to_string(it->second->line)));
+      throw InputError(
+          where(predictions_path, p.line,
+                "id '" + p.id + "' already predicted on line " + std::to_string(it->second->line)));
     }
   }
 
@@ -78,9 +78,9 @@ std::string report_table(const EvalReport& report) {
                 "dataset", "records", "missing", "precision", "recall", "f1");
   out += line;
   for (const auto& d : report.datasets) {
-    std::snprintf(line, sizeof line, "%-*s %8zu %8zu %10.2f %8.2f %8.2f\n",
-                  static_cast<int>(width), d.name.c_str(), d.records, d.missing,
-                  100 * d.scores.precision, 100 * d.scores.recall, 100 * d.scores.f1);
+    std::snprintf(line, sizeof line, "%-*s %8zu %8zu %10.2f %8.2f %8.2f\n", static_cast<int>(width),
+                  d.name.c_str(), d.records, d.missing, 100 * d.scores.precision,
+                  100 * d.scores.recall, 100 * d.scores.f1);
     out += line;
   }
   if (report.datasets.size() > 1) {

@@ -20,7 +20,8 @@ std::vector<std::string> parse_official(std::string_view answer) {
   std::string_view match = "[]";
   if (!answer.empty() && answer.front() == '[') {
     const std::size_t close = answer.find_first_of("]\n", 1);
-    if (close != std::string_view::npos && answer[close] == ']') match = answer.substr(0, close + 1);
+    if (close != std::string_view::npos && answer[close] == ']')
+      match = answer.substr(0, close + 1);
   }
   const auto json = nlohmann::json::parse(match, nullptr, /*allow_exceptions=*/false);
   std::vector<std::string> items;
@@ -32,7 +33,9 @@ std::vector<std::string> parse_official(std::string_view answer) {
   return items;
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 class LenientScanner {
  public:

@@ -70,8 +70,8 @@ bool parse_type_question(std::string_view turn, std::string& type) {
       turn.size() < kQuestionHead.size() + kQuestionTail.size()) {
     return false;
   }
-  type.assign(turn.substr(kQuestionHead.size(),
-                          turn.size() - kQuestionHead.size() - kQuestionTail.size()));
+  type.assign(
+      turn.substr(kQuestionHead.size(), turn.size() - kQuestionHead.size() - kQuestionTail.size()));
   return true;
 }
 

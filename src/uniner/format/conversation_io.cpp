@@ -22,7 +22,8 @@ class LineCountingIterator {
   using reference = const char&;
 
   LineCountingIterator() = default;
-  LineCountingIterator(std::istreambuf_iterator<char> it, std::size_t* line) : it_(it), line_(line) {}
+  LineCountingIterator(std::istreambuf_iterator<char> it, std::size_t* line)
+      : it_(it), line_(line) {}
 
   char operator*() const { return *it_; }
   LineCountingIterator& operator++() {
@@ -58,8 +59,8 @@ ConversationRecord record_from_json(json& j, const std::string& path, std::size_
     auto value = t.find("value");
     if (!t.is_object() || from == t.end() || value == t.end() || !from->is_string() ||
         !value->is_string()) {
-      throw InputError(where(path, line, at + " (id " + r.id +
-                                             "): each turn needs string 'from' and 'value'"));
+      throw InputError(
+          where(path, line, at + " (id " + r.id + "): each turn needs string 'from' and 'value'"));
     }
     r.conversations.push_back({from->get<std::string>(), value->get<std::string>()});
   }
@@ -91,7 +92,8 @@ void read_conversations(const std::string& path,
       return true;
     }
     if (depth == 1 && event == json::parse_event_t::value) {
-      throw InputError(where(path, line, "record " + std::to_string(index) + ": expected an object"));
+      throw InputError(
+          where(path, line, "record " + std::to_string(index) + ": expected an object"));
     }
     if (depth == 1 && event == json::parse_event_t::object_end) {
       fn(record_from_json(parsed, path, line, index), index);
@@ -137,7 +139,8 @@ std::vector<BenchmarkRecord> read_benchmark(const std::string& path) {
 
 json to_json(const ConversationRecord& record) {
   json turns = json::array();
-  for (const auto& t : record.conversations) turns.push_back({{"from", t.from}, {"value", t.value}});
+  for (const auto& t : record.conversations)
+    turns.push_back({{"from", t.from}, {"value", t.value}});
   return json{{"id", record.id}, {"conversations", std::move(turns)}};
 }
 

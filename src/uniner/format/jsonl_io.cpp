@@ -82,7 +82,9 @@ std::vector<Prediction> read_predictions(const std::string& path) {
 }
 
 void write_prediction(std::ostream& out, const std::string& id, const std::string& prediction) {
-  out << json{{"id", id}, {"prediction", prediction}}.dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
+  out << json{{"id", id}, {"prediction", prediction}}.dump(-1, ' ', false,
+                                                           json::error_handler_t::replace)
+      << '\n';
 }
 
 }  // namespace uniner

@@ -11,10 +11,14 @@ bool hex(std::string_view s, std::size_t j, std::size_t digits, char32_t& cp) {
   for (std::size_t i = j; i < j + digits; ++i) {
     const char h = s[i];
     cp <<= 4;
-    if (h >= '0' && h <= '9') cp |= static_cast<char32_t>(h - '0');
-    else if (h >= 'a' && h <= 'f') cp |= static_cast<char32_t>(h - 'a' + 10);
-    else if (h >= 'A' && h <= 'F') cp |= static_cast<char32_t>(h - 'A' + 10);
-    else return false;
+    if (h >= '0' && h <= '9')
+      cp |= static_cast<char32_t>(h - '0');
+    else if (h >= 'a' && h <= 'f')
+      cp |= static_cast<char32_t>(h - 'a' + 10);
+    else if (h >= 'A' && h <= 'F')
+      cp |= static_cast<char32_t>(h - 'A' + 10);
+    else
+      return false;
   }
   return true;
 }
@@ -23,11 +27,21 @@ bool hex(std::string_view s, std::size_t j, std::size_t digits, char32_t& cp) {
 
 std::size_t decode_escape(std::string_view s, std::size_t k, std::string& out) {
   switch (s[k]) {
-    case 'n': out.push_back('\n'); return k + 1;
-    case 't': out.push_back('\t'); return k + 1;
-    case 'r': out.push_back('\r'); return k + 1;
-    case 'b': out.push_back('\b'); return k + 1;
-    case 'f': out.push_back('\f'); return k + 1;
+    case 'n':
+      out.push_back('\n');
+      return k + 1;
+    case 't':
+      out.push_back('\t');
+      return k + 1;
+    case 'r':
+      out.push_back('\r');
+      return k + 1;
+    case 'b':
+      out.push_back('\b');
+      return k + 1;
+    case 'f':
+      out.push_back('\f');
+      return k + 1;
     case 'x': {
       char32_t cp = 0;
       if (!hex(s, k + 1, 2, cp)) break;
@@ -48,7 +62,8 @@ std::size_t decode_escape(std::string_view s, std::size_t k, std::string& out) {
       append_utf8(out, (cp >= 0xD800 && cp <= 0xDFFF) ? char32_t{0xFFFD} : cp);
       return j;
     }
-    default: break;
+    default:
+      break;
   }
   out.push_back(s[k]);
   return k + 1;

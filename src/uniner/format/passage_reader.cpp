@@ -39,7 +39,8 @@ std::vector<std::string> parse_type_list(std::string_view list, const std::strin
 namespace {
 
 bool ends_with(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 }  // namespace
@@ -83,8 +84,8 @@ bool PassageReader::next(PassageInput& out, std::string& problem) {
     return true;
   };
   if (auto invalid = find_invalid_utf8(text)) {
-    return bad("invalid UTF-8 at byte " + std::to_string(invalid->byte_offset) + " of the line: " +
-               invalid->reason);
+    return bad("invalid UTF-8 at byte " + std::to_string(invalid->byte_offset) +
+               " of the line: " + invalid->reason);
   }
   if (!jsonl_) {
     out.id = std::to_string(line_);

@@ -1,3 +1,4 @@
+#include <sys/stat.h>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -6,7 +7,6 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <sys/stat.h>
 #include <thread>
 #include <unordered_map>
 
@@ -25,7 +25,7 @@ using nlohmann::json;
 using nlohmann::ordered_json;
 
 struct Task {
-  std::string id;          // the id as text (a string id, or a number's JSON text)
+  std::string id;  // the id as text (a string id, or a number's JSON text)
   bool id_is_number = false;
   std::string text;
 };
@@ -33,9 +33,9 @@ struct Task {
 // What workers and the reader tell the writing thread.
 struct Event {
   enum class Kind { kRecord, kWarning, kFatal, kDone } kind = Kind::kRecord;
-  std::string line;         // kRecord: the JSON line; kWarning / kFatal: the message
-  std::string status;       // kRecord: ok, parse_error or failed
-  std::string error;        // kRecord: the reason of a failure
+  std::string line;    // kRecord: the JSON line; kWarning / kFatal: the message
+  std::string status;  // kRecord: ok, parse_error or failed
+  std::string error;   // kRecord: the reason of a failure
   std::uint64_t prompt_tokens = 0;
   std::uint64_t completion_tokens = 0;
 };
@@ -100,7 +100,7 @@ class Channel {
 
 // Non-blank lines of a regular file, for the progress total; 0 when unknown.
 std::size_t count_input_lines(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   if (path == "-" || ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return 0;
   auto in = open_input(path);
   std::size_t n = 0;
@@ -115,8 +115,9 @@ std::size_t count_input_lines(const std::string& path) {
 std::optional<Task> read_task(std::string& text, const std::string& path, std::size_t line_no,
                               std::string& problem) {
   if (auto bad = find_invalid_utf8(text)) {
-    problem = where(path, line_no, "invalid UTF-8 at byte " + std::to_string(bad->byte_offset) +
-                                       " of the line: " + bad->reason);
+    problem = where(path, line_no,
+                    "invalid UTF-8 at byte " + std::to_string(bad->byte_offset) +
+                        " of the line: " + bad->reason);
     return std::nullopt;
   }
   const json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -191,7 +192,8 @@ Event make_record(const Task& task, const ChatResult& r) {
 AnnotateStats annotate(const AnnotateOptions& options, const AnnotateCallbacks& callbacks) {
   const auto start = Clock::now();
   if (options.concurrency < 1 || options.concurrency > 1024) {
-    throw InputError("--concurrency: expected 1 to 1024, got " + std::to_string(options.concurrency));
+    throw InputError("--concurrency: expected 1 to 1024, got " +
+                     std::to_string(options.concurrency));
   }
   const auto warn = [&](const std::string& m) {
     if (callbacks.warning) callbacks.warning(m);
@@ -255,9 +257,9 @@ AnnotateStats annotate(const AnnotateOptions& options, const AnnotateCallbacks& 
         if (task) {
           const auto [at, inserted] = seen.emplace(task->id, line_no);
           if (!inserted) {
-            problem = where(options.input, line_no,
-                            "duplicate id " + task->id + " (first on line " +
-                                std::to_string(at->second) + ")");
+            problem = where(
+                options.input, line_no,
+                "duplicate id " + task->id + " (first on line " + std::to_string(at->second) + ")");
             task.reset();
           }
         }
@@ -269,7 +271,8 @@ AnnotateStats annotate(const AnnotateOptions& options, const AnnotateCallbacks& 
           break;
         }
       }
-      if (input->bad()) events.push(message_event(Event::Kind::kFatal, options.input + ": read error"));
+      if (input->bad())
+        events.push(message_event(Event::Kind::kFatal, options.input + ": read error"));
     } catch (const std::exception& e) {
       events.push(message_event(Event::Kind::kFatal, e.what()));
     }
@@ -291,11 +294,13 @@ AnnotateStats annotate(const AnnotateOptions& options, const AnnotateCallbacks& 
           if (!r.ok && r.fatal) {
             stop = true;  // at once: no other worker sends a request that must fail the same way
             tasks.close();
-            events.push(message_event(Event::Kind::kFatal,
-                         r.http_status == 0
-                             ? r.error
-                             : "the server refused the request (check the API key, the base URL "
-                               "and the model name): " + r.error));
+            events.push(message_event(
+                Event::Kind::kFatal,
+                r.http_status == 0
+                    ? r.error
+                    : "the server refused the request (check the API key, the base URL "
+                      "and the model name): " +
+                          r.error));
           } else if (!r.ok && stop) {
             // cancelled by a stop: the passage stays undone and the next run asks again
           } else {
@@ -329,12 +334,16 @@ AnnotateStats annotate(const AnnotateOptions& options, const AnnotateCallbacks& 
     auto event = events.pop_for(std::chrono::milliseconds(200));
     if (event) {
       switch (event->kind) {
-        case Event::Kind::kDone: ++done_threads; break;
+        case Event::Kind::kDone:
+          ++done_threads;
+          break;
         case Event::Kind::kWarning:
           ++stats.bad_input;
           warn(event->line);
           break;
-        case Event::Kind::kFatal: stop_all(event->line); break;
+        case Event::Kind::kFatal:
+          stop_all(event->line);
+          break;
         case Event::Kind::kRecord:
           try {
             store.append(event->line);

@@ -16,7 +16,9 @@
 namespace uniner::teacher {
 namespace {
 
-std::string errno_text() { return std::strerror(errno); }
+std::string errno_text() {
+  return std::strerror(errno);
+}
 
 void write_all(int fd, const char* data, std::size_t n, const std::string& path) {
   while (n > 0) {
@@ -112,19 +114,19 @@ void drop_failed_records(const std::string& path) {
 
 }  // namespace
 
-AnnotationStore::AnnotationStore(const std::string& path, bool retry_failed,
-                                 std::size_t sync_every)
+AnnotationStore::AnnotationStore(const std::string& path, bool retry_failed, std::size_t sync_every)
     : path_(path), sync_every_(sync_every == 0 ? 1 : sync_every) {
   if (path.empty() || path == "-") {
     throw InputError(
         "--output: annotate needs a real file, not stdout: it appends to it and reads it back "
         "to resume after an interruption");
   }
-  struct stat st{};
+  struct stat st {};
   const bool existed = ::stat(path.c_str(), &st) == 0;
   if (existed && !S_ISREG(st.st_mode)) {
-    throw InputError(path + ": not a regular file (annotate appends to its output and reads it "
-                            "back to resume)");
+    throw InputError(path +
+                     ": not a regular file (annotate appends to its output and reads it "
+                     "back to resume)");
   }
   if (existed) {
     const std::uintmax_t good_end = scan_records(path, retry_failed, scan_);

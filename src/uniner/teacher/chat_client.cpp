@@ -24,7 +24,7 @@ struct BaseUrl {
   std::string scheme;  // "http" or "https"
   std::string host;    // as written, IPv6 addresses in brackets
   int port = 0;
-  std::string path;    // "" or "/v1", no trailing '/'
+  std::string path;  // "" or "/v1", no trailing '/'
 };
 
 BaseUrl parse_base_url(const std::string& url) {
@@ -98,7 +98,8 @@ std::string server_message(const std::string& body) {
       }
     }
     const auto message = j.find("message");
-    if (message != j.end() && message->is_string()) return snippet(message->get<std::string>(), 300);
+    if (message != j.end() && message->is_string())
+      return snippet(message->get<std::string>(), 300);
   }
   return snippet(body);
 }
@@ -107,7 +108,8 @@ std::uint64_t usage_field(const json& usage, const char* name) {
   const auto it = usage.find(name);
   if (it == usage.end() || !it->is_number()) return 0;
   if (it->is_number_unsigned()) return it->get<std::uint64_t>();
-  if (it->is_number_integer()) return static_cast<std::uint64_t>(std::max<std::int64_t>(0, it->get<std::int64_t>()));
+  if (it->is_number_integer())
+    return static_cast<std::uint64_t>(std::max<std::int64_t>(0, it->get<std::int64_t>()));
   return static_cast<std::uint64_t>(std::max(0.0, it->get<double>()));
 }
 
@@ -115,9 +117,9 @@ enum class Outcome { kOk, kRetry, kFail, kFatal };
 
 struct Attempt {
   Outcome outcome = Outcome::kRetry;
-  std::string error;           // why it did not succeed
-  double retry_after_s = -1;   // what the server asked, negative when it did not
-  int status = 0;              // HTTP status, 0 when no response arrived
+  std::string error;          // why it did not succeed
+  double retry_after_s = -1;  // what the server asked, negative when it did not
+  int status = 0;             // HTTP status, 0 when no response arrived
 };
 
 std::string seconds_text(double s) {
@@ -172,15 +174,19 @@ struct ChatClient::Impl {
     return s;
   }
 
-  bool cancelled() const { return options.cancel != nullptr && options.cancel->load(); }
+  bool cancelled() const {
+    return options.cancel != nullptr && options.cancel->load();
+  }
 
   // Sleeps `seconds`, waking early when cancelled.
   void sleep_for(double seconds) const {
-    const auto until = Clock::now() + std::chrono::microseconds(static_cast<std::int64_t>(seconds * 1e6));
+    const auto until =
+        Clock::now() + std::chrono::microseconds(static_cast<std::int64_t>(seconds * 1e6));
     while (!cancelled()) {
       const auto now = Clock::now();
       if (now >= until) return;
-      std::this_thread::sleep_for(std::min<Clock::duration>(until - now, std::chrono::milliseconds(50)));
+      std::this_thread::sleep_for(
+          std::min<Clock::duration>(until - now, std::chrono::milliseconds(50)));
     }
   }
 
@@ -195,8 +201,8 @@ struct ChatClient::Impl {
     req.body = body;
 
     const auto start = Clock::now();
-    const auto deadline = start + std::chrono::microseconds(
-                                      static_cast<std::int64_t>(options.timeout_s * 1e6));
+    const auto deadline =
+        start + std::chrono::microseconds(static_cast<std::int64_t>(options.timeout_s * 1e6));
     bool headers_seen = false, deadline_hit = false;
     int status = 0;
     std::string content_length, retry_after, retry_after_ms, received;
@@ -258,7 +264,8 @@ struct ChatClient::Impl {
           const double ms = teacher::parse_retry_after(retry_after_ms, std::time(nullptr));
           if (ms >= 0) a.retry_after_s = ms / 1000.0;
         }
-        if (a.retry_after_s < 0) a.retry_after_s = teacher::parse_retry_after(retry_after, std::time(nullptr));
+        if (a.retry_after_s < 0)
+          a.retry_after_s = teacher::parse_retry_after(retry_after, std::time(nullptr));
       } else if (teacher::is_fatal_status(a.status)) {
         a.outcome = Outcome::kFatal;
       } else {
@@ -267,8 +274,8 @@ struct ChatClient::Impl {
       return a;
     }
     if (!content_length.empty() && std::to_string(received.size()) != content_length) {
-      a.error = "truncated response: " + std::to_string(received.size()) + " of " +
-                content_length + " body bytes";
+      a.error = "truncated response: " + std::to_string(received.size()) + " of " + content_length +
+                " body bytes";
       return a;
     }
     const json j = json::parse(received, nullptr, /*allow_exceptions=*/false);
@@ -297,7 +304,8 @@ struct ChatClient::Impl {
     }
     result.content = content->is_string() ? content->get<std::string>() : std::string();
     const auto finish = choice.find("finish_reason");
-    result.finish_reason = finish != choice.end() && finish->is_string() ? finish->get<std::string>() : "";
+    result.finish_reason =
+        finish != choice.end() && finish->is_string() ? finish->get<std::string>() : "";
     const auto usage = j.find("usage");
     if (usage != j.end() && usage->is_object()) {
       result.prompt_tokens = usage_field(*usage, "prompt_tokens");
@@ -351,10 +359,10 @@ ChatResult ChatClient::complete(const std::vector<ChatMessage>& messages) {
       if (attempt > 1) result.error += " (gave up after " + std::to_string(attempt) + " attempts)";
       return result;
     }
-    const double delay =
-        a.retry_after_s >= 0
-            ? std::min(a.retry_after_s, m.options.retry_after_max_s)
-            : teacher::backoff_delay(attempt, m.options.backoff_s, m.options.backoff_max_s, unit(m.rng));
+    const double delay = a.retry_after_s >= 0
+                             ? std::min(a.retry_after_s, m.options.retry_after_max_s)
+                             : teacher::backoff_delay(attempt, m.options.backoff_s,
+                                                      m.options.backoff_max_s, unit(m.rng));
     m.sleep_for(delay);
   }
 }

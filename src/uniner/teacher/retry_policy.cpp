@@ -1,10 +1,10 @@
 #include "teacher/retry_policy.h"
 
+#include <time.h>  // strptime, timegm (POSIX)
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <string>
-#include <time.h>  // strptime, timegm (POSIX)
 
 namespace uniner::teacher {
 
@@ -39,6 +39,8 @@ bool is_retryable_status(int status) {
   return status == 408 || status == 409 || status == 429 || (status >= 500 && status <= 599);
 }
 
-bool is_fatal_status(int status) { return status == 401 || status == 403 || status == 404; }
+bool is_fatal_status(int status) {
+  return status == 401 || status == 403 || status == 404;
+}
 
 }  // namespace uniner::teacher
