@@ -62,7 +62,8 @@ class ConversationWriter {
   bool finished_ = false;
 };
 
-nlohmann::json to_json(const ConversationRecord& record);
+// {"id", "conversations": [{"from", "value"}, ...]} with the keys in the released files' order.
+nlohmann::ordered_json to_json(const ConversationRecord& record);
 
 using RecordFn = std::function<void(nlohmann::json& record, std::size_t line)>;
 using WarningFn = std::function<void(const std::string& message)>;

@@ -52,12 +52,12 @@ TEST(InstructionData, ByteExactAgainstTheTemplate) {
   o.negatives = NegativeMode::kNone;
   const std::string expected =
       "[\n"
-      R"({"conversations":[{"from":"human","value":"Text: Marie Curie moved from Warsaw to Paris."},)"
+      R"({"id":"p0","conversations":[{"from":"human","value":"Text: Marie Curie moved from Warsaw to Paris."},)"
       R"({"from":"gpt","value":"I've read this text."},)"
       R"({"from":"human","value":"What describes person in the text?"},)"
       R"({"from":"gpt","value":"[\"Marie Curie\"]"},)"
       R"({"from":"human","value":"What describes city in the text?"},)"
-      R"({"from":"gpt","value":"[\"Warsaw\", \"Paris\", \"Z\\u00fcrich\"]"}],"id":"p0"})"
+      R"({"from":"gpt","value":"[\"Warsaw\", \"Paris\", \"Z\\u00fcrich\"]"}]})"
       "\n]\n";
   EXPECT_EQ(build(in, o), expected);
 

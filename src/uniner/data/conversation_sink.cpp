@@ -15,7 +15,8 @@ void ConversationSink::write(const ConversationRecord& record) {
   if (array_) {
     array_->write(record);
   } else {
-    out_ << to_json(record).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    out_ << to_json(record).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+         << '\n';
   }
 }
 

@@ -137,11 +137,11 @@ std::vector<BenchmarkRecord> read_benchmark(const std::string& path) {
   return out;
 }
 
-json to_json(const ConversationRecord& record) {
-  json turns = json::array();
+nlohmann::ordered_json to_json(const ConversationRecord& record) {
+  nlohmann::ordered_json turns = nlohmann::ordered_json::array();
   for (const auto& t : record.conversations)
     turns.push_back({{"from", t.from}, {"value", t.value}});
-  return json{{"id", record.id}, {"conversations", std::move(turns)}};
+  return nlohmann::ordered_json{{"id", record.id}, {"conversations", std::move(turns)}};
 }
 
 ConversationWriter::ConversationWriter(std::ostream& out) : out_(out) {}
