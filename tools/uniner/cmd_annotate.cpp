@@ -57,8 +57,8 @@ Runner add_annotate_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--model", job.chat.model, "Model name sent to the API")->required();
   cmd->add_option("--api-key-env", o->api_key_env,
-                  "Environment variable holding the API key (sent as a Bearer token; unset = no "
-                  "key unless this flag is given)")
+                  "Environment variable holding the API key, sent as a Bearer token (the default "
+                  "variable only over HTTPS; a named one to any --base-url)")
       ->capture_default_str();
   cmd->add_option("--temperature", job.chat.temperature, "Sampling temperature")
       ->capture_default_str();
@@ -88,9 +88,13 @@ Runner add_annotate_command(CLI::App& app) {
     auto& job = o->job;
     job.variant = parse_prompt_variant(o->variant);
     const char* key = std::getenv(o->api_key_env.c_str());
-    if (key != nullptr && *key != '\0') {
+    const bool named = cmd->count("--api-key-env") > 0;
+    // The default variable (OPENAI_API_KEY) never travels in clear text to a local server that
+    // did not ask for it; a key named with --api-key-env goes wherever --base-url points.
+    const bool cleartext = job.chat.base_url.rfind("http://", 0) == 0;
+    if (key != nullptr && *key != '\0' && (named || !cleartext)) {
       job.chat.api_key = key;
-    } else if (cmd->count("--api-key-env") > 0) {
+    } else if (named) {
       throw InputError("--api-key-env: the environment variable " + o->api_key_env + " is not set");
     }
 
