@@ -83,7 +83,8 @@ class Extractor {
 
   PassageResult extract(const PassageInput& passage);
 
-  // The answer text of generated tokens (what the original's detokenizer returns).
+  // The answer text of generated tokens, as the original computes it: the detokenized text
+  // (special tokens skipped), after its last "ASSISTANT:", with Python's strip().
   std::string answer_text(const std::vector<TokenId>& tokens) const;
 
  private:

@@ -14,4 +14,7 @@ namespace uniner {
 // `s` must be valid UTF-8.
 std::string normalize_answer(std::string_view s);
 
+// Python's s.strip(): leading and trailing str.isspace() characters removed. Valid UTF-8 in.
+std::string python_strip(std::string_view s);
+
 }  // namespace uniner

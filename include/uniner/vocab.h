@@ -30,7 +30,9 @@ class Vocab {
   std::vector<TokenId> tokenize(std::string_view text, bool add_bos, bool parse_special) const;
   // Tokens of a plain text (no BOS, special-token text not parsed).
   std::size_t count_tokens(std::string_view text) const;
-  std::string piece(TokenId token) const;  // the text of one token (special tokens rendered)
+  // The text of one token; special tokens (BOS, EOS...) are rendered as their text, or give ""
+  // with render_special false (as a detokenizer skipping special tokens).
+  std::string piece(TokenId token, bool render_special = true) const;
   TokenId bos() const;
   TokenId eos() const;
   std::size_t size() const;

@@ -106,6 +106,8 @@ TEST(PythonReference, NormalizationAndParserAgree) {
   std::vector<json> requests;
   for (const auto& s : crafted_strings()) requests.push_back({{"op", "normalize"}, {"s", s}});
   for (const auto& s : crafted_answers()) requests.push_back({{"op", "parse"}, {"s", s}});
+  for (const auto& s : crafted_strings())
+    requests.push_back({{"op", "strip"}, {"s", " \u3000" + s + "\u0085\n "}});
   if (testing::have_shared_benchmark()) {
     for (const auto& entry :
          std::filesystem::directory_iterator(testing::shared_data("universal-ner-benchmark"))) {
@@ -134,6 +136,8 @@ TEST(PythonReference, NormalizationAndParserAgree) {
     const std::string s = req["s"];
     if (req["op"] == "normalize") {
       EXPECT_EQ(normalize_answer(s), expected.get<std::string>()) << "normalize: " << s;
+    } else if (req["op"] == "strip") {
+      EXPECT_EQ(python_strip(s), expected.get<std::string>()) << "strip: " << s;
     } else {
       EXPECT_EQ(json(parse_answer_normalized(s, ParserMode::kOfficial)), expected)
           << "parse: " << s;

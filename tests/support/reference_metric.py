@@ -2,7 +2,8 @@
 """An independent reference for the official UniversalNER scorer, written from REFERENCE.md
 section 3 in plain Python 3: the C++ implementation must agree with it on every input.
 
-Reads JSON Lines {"op": "normalize"|"parse", "s": str} on stdin; writes one JSON result per line.
+Reads JSON Lines {"op": "normalize"|"parse"|"strip", "s": str} on stdin; writes one JSON result
+per line ("strip" is str.strip(), which the original applies to every model answer).
 """
 import json
 import re
@@ -33,5 +34,6 @@ def parse(text):
 
 for line in sys.stdin:
     req = json.loads(line)
-    result = normalize(req["s"]) if req["op"] == "normalize" else parse(req["s"])
+    op, s = req["op"], req["s"]
+    result = normalize(s) if op == "normalize" else s.strip() if op == "strip" else parse(s)
     print(json.dumps(result, ensure_ascii=False))

@@ -42,5 +42,12 @@ TEST(Normalize, UsesPythonUnicodeSemantics) {
             "\xE2\x80\x9C \xE2\x80\x9D");
 }
 
+TEST(PythonStrip, StripsPythonWhitespaceOnly) {
+  EXPECT_EQ(python_strip("  [\"a\"]\n"), "[\"a\"]");
+  EXPECT_EQ(python_strip("\xE3\x80\x80x y\xC2\xA0"), "x y");
+  EXPECT_EQ(python_strip("\xE2\x80\x8Bx"), "\xE2\x80\x8Bx") << "U+200B is not whitespace";
+  EXPECT_EQ(python_strip(" \t "), "");
+}
+
 }  // namespace
 }  // namespace uniner

@@ -10,6 +10,7 @@
 #include "engine/model_impl.h"
 #include "engine/windows.h"
 #include "uniner/error.h"
+#include "uniner/normalize.h"
 #include "uniner/prompt_tokens.h"
 #include "uniner/utf8.h"
 
@@ -145,12 +146,14 @@ Extractor::Extractor(Extractor&&) noexcept = default;
 Extractor::~Extractor() = default;
 
 std::string Extractor::answer_text(const std::vector<TokenId>& tokens) const {
-  std::string out;
-  for (TokenId t : tokens) out += impl_->vocab.piece(t);
-  // SentencePiece's decode drops the dummy-prefix space of the first piece, as the original's
-  // detokenizer does: the answer starts with '[' and the anchored official parser can match it.
-  if (!out.empty() && out.front() == ' ') out.erase(0, 1);
-  return to_valid_utf8(out);
+  // The original: vLLM's output text (special tokens skipped), then
+  // get_response(): text.split('ASSISTANT:')[-1].strip().
+  std::string text;
+  for (TokenId t : tokens) text += impl_->vocab.piece(t, /*render_special=*/false);
+  text = to_valid_utf8(text);
+  const std::size_t marker = text.rfind("ASSISTANT:");
+  if (marker != std::string::npos) text.erase(0, marker + 10);
+  return python_strip(text);
 }
 
 void Extractor::run(const std::function<bool(PassageInput&)>& next,

@@ -32,8 +32,8 @@ std::size_t Vocab::count_tokens(std::string_view text) const {
   return tokenize(text, false, false).size();
 }
 
-std::string Vocab::piece(TokenId token) const {
-  return engine::token_piece(impl_->vocab, token);
+std::string Vocab::piece(TokenId token, bool render_special) const {
+  return engine::token_piece(impl_->vocab, token, render_special);
 }
 TokenId Vocab::bos() const {
   return llama_vocab_bos(impl_->vocab);
@@ -63,12 +63,12 @@ std::vector<TokenId> tokenize(const llama_vocab* vocab, std::string_view text, b
   return out;
 }
 
-std::string token_piece(const llama_vocab* vocab, TokenId token) {
+std::string token_piece(const llama_vocab* vocab, TokenId token, bool special) {
   char buf[256];
-  int32_t n = llama_token_to_piece(vocab, token, buf, sizeof buf, 0, /*special=*/true);
+  int32_t n = llama_token_to_piece(vocab, token, buf, sizeof buf, 0, special);
   if (n < 0) {
     std::string big(static_cast<std::size_t>(-n), '\0');
-    n = llama_token_to_piece(vocab, token, big.data(), -n, 0, true);
+    n = llama_token_to_piece(vocab, token, big.data(), -n, 0, special);
     big.resize(static_cast<std::size_t>(std::max(n, 0)));
     return big;
   }

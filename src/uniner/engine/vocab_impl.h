@@ -18,7 +18,7 @@ struct Vocab::Impl {
 namespace engine {
 std::vector<TokenId> tokenize(const llama_vocab* vocab, std::string_view text, bool add_bos,
                               bool parse_special);
-std::string token_piece(const llama_vocab* vocab, TokenId token);
+std::string token_piece(const llama_vocab* vocab, TokenId token, bool special);
 }  // namespace engine
 
 }  // namespace uniner

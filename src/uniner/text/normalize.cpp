@@ -51,6 +51,14 @@ std::u32string replace_articles(const std::u32string& s) {
 
 }  // namespace
 
+std::string python_strip(std::string_view s) {
+  const std::u32string u = utf8_to_u32(s);
+  std::size_t a = 0, b = u.size();
+  while (a < b && text::python_is_space(u[a])) ++a;
+  while (b > a && text::python_is_space(u[b - 1])) --b;
+  return u32_to_utf8(std::u32string_view(u).substr(a, b - a));
+}
+
 std::string normalize_answer(std::string_view s) {
   std::u32string text = text::python_lower(utf8_to_u32(s));
   std::u32string no_punct;
