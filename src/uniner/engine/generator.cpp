@@ -73,7 +73,7 @@ class SharedScheduler {
   }
 
   void run(const JobSource& next, const ResultSink& done) {
-    llama_memory_clear(mem_, true);
+    llama_memory_clear(mem_, /*data=*/false);
     decode_root();
     bool source_open = true;
     std::optional<GenJob> pending;

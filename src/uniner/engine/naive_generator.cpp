@@ -23,7 +23,7 @@ void generate_naive(llama_context* ctx, const GenOptions& options, const JobSour
   while (next(job)) {
     GenResult result{job.tag, std::vector<std::vector<TokenId>>(job.queries.size())};
     for (std::size_t q = 0; q < job.queries.size(); ++q) {
-      llama_memory_clear(mem, true);
+      llama_memory_clear(mem, /*data=*/false);  // metadata only: no memset of the whole cache
       std::vector<TokenId> prompt = job.prefix;
       prompt.insert(prompt.end(), job.queries[q].begin(), job.queries[q].end());
       if (prompt.size() + static_cast<std::size_t>(options.max_new_tokens) > llama_n_ctx(ctx)) {
