@@ -24,6 +24,22 @@ int main(int argc, char** argv) {
   std::map<std::string, Runner> runners;
   for (const auto& [name, add] : table) runners[name] = add(app);
 
+  // Parts of the recipe this version does not have yet: the CLI says so instead of pretending.
+  const std::pair<const char*, const char*> planned[] = {
+      {"train", "instruction tuning of a student (libtorch)"},
+      {"export", "writing a trained student as GGUF"},
+      {"serve", "the HTTP API and web page"},
+  };
+  for (const auto& [name, what] : planned) {
+    auto* cmd = app.add_subcommand(name, std::string("(not in this version) ") + what);
+    cmd->allow_extras();
+    runners[name] = [name = std::string(name), what = std::string(what)] {
+      std::fprintf(stderr, "uniner: error: '%s' (%s) is not available in this version of uniner\n",
+                   name.c_str(), what.c_str());
+      return 2;
+    };
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
