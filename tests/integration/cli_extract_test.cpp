@@ -28,7 +28,7 @@ class CliExtract : public ::testing::Test {
   static void TearDownTestSuite() { dir_.reset(); }
   static std::string bin() { return testing::uniner_bin(); }
   static std::string extract() {
-    return bin() + " extract -q -t 2 -m " + model_ + " --max-new-tokens 6";
+    return bin() + " extract -q -t 1 -m " + model_ + " --max-new-tokens 6";
   }
   static inline std::unique_ptr<TempDir> dir_;
   static inline std::string model_;

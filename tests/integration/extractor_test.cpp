@@ -87,7 +87,7 @@ TEST_F(TinyModelTest, SharedAndNaiveGiveIdenticalRawAnswers) {
 TEST_F(TinyModelTest, SmallContextAndFewSequencesStillAnswerEverything) {
   // A context that holds only a few sequences at a time forces the scheduler to wait for space.
   ModelOptions mo;
-  mo.threads = 2, mo.context_size = 512, mo.parallel = 3, mo.batch_size = 64;
+  mo.threads = 1, mo.context_size = 512, mo.parallel = 3, mo.batch_size = 64;
   const Model small = Model::load(model_path(), mo);
   const auto inputs = mixed_passages();
   ExtractOptions o;
