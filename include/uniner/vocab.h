@@ -39,7 +39,6 @@ class Vocab {
 
   struct Impl;  // engine-internal
   static Vocab from_impl(std::unique_ptr<Impl> impl);
-  const Impl& impl() const { return *impl_; }
 
  private:
   explicit Vocab(std::unique_ptr<Impl> impl);

@@ -27,9 +27,10 @@ int port_of(const sockaddr_storage& a) {
   return -1;
 }
 
-// The server-side socket of a request (httplib does not expose it): the one whose local and
-// peer ports are the request's.
-int socket_of(const httplib::Request& req) {
+// Calls fn(fd, local port, peer port or -1 when unconnected) for each socket of this process
+// (httplib exposes none of its sockets); stops when fn returns true.
+template <typename Fn>
+void for_each_socket(Fn fn) {
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
     int fd = -1;
@@ -41,33 +42,30 @@ int socket_of(const httplib::Request& req) {
     sockaddr_storage local{}, peer{};
     socklen_t len = sizeof local;
     if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) != 0) continue;
-    if (port_of(local) != req.local_port) continue;
     len = sizeof peer;
-    if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &len) != 0) continue;
-    if (port_of(peer) == req.remote_port) return fd;
+    const bool connected = getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &len) == 0;
+    if (fn(fd, port_of(local), connected ? port_of(peer) : -1)) return;
   }
-  return -1;
+}
+
+// The server-side socket of a request: the one whose local and peer ports are the request's.
+int socket_of(const httplib::Request& req) {
+  int found = -1;
+  for_each_socket([&](int fd, int local, int peer) {
+    if (local != req.local_port || peer != req.remote_port) return false;
+    found = fd;
+    return true;
+  });
+  return found;
 }
 
 // httplib listens with a backlog of 5: a burst of new connections (a client starting 32 at once)
 // overflows it, and the kernel's SYN retry costs a whole second. Raise it on the listening socket.
 void raise_listen_backlog(int port) {
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
-    int fd = -1;
-    try {
-      fd = std::stoi(entry.path().filename().string());
-    } catch (const std::exception&) {
-      continue;
-    }
-    sockaddr_storage local{}, peer{};
-    socklen_t len = sizeof local;
-    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) != 0) continue;
-    len = sizeof peer;
-    if (port_of(local) == port && getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &len) != 0) {
-      ::listen(fd, 1024);
-    }
-  }
+  for_each_socket([&](int fd, int local, int peer) {
+    if (local == port && peer == -1) ::listen(fd, 1024);
+    return false;
+  });
 }
 
 std::string error_body(const std::string& message, const std::string& type) {

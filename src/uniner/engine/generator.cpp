@@ -2,7 +2,6 @@
 
 #include <deque>
 #include <memory>
-#include <numeric>
 #include <optional>
 
 #include "uniner/error.h"
@@ -22,19 +21,15 @@ std::size_t cells_needed(const GenJob& job, int max_new_tokens) {
   return n;
 }
 
-namespace {
-
-void decode_or_throw(llama_context* ctx, const llama_batch& batch, GenStats* stats) {
+void decode_or_throw(llama_context* ctx, const llama_batch& batch) {
   const int32_t rc = llama_decode(ctx, batch);
   if (rc != 0) {
     throw Error("llama_decode failed (code " + std::to_string(rc) +
                 (rc == 1 ? ": no KV slot; use a larger --ctx-size" : "") + ")");
   }
-  if (stats) {
-    ++stats->decode_calls;
-    stats->tokens_decoded += static_cast<std::size_t>(batch.n_tokens);
-  }
 }
+
+namespace {
 
 // One query's sequence.
 struct Sequence {
@@ -59,13 +54,12 @@ struct Active {
 
 class SharedScheduler {
  public:
-  SharedScheduler(llama_context* ctx, const GenOptions& options, GenStats* stats)
+  SharedScheduler(llama_context* ctx, const GenOptions& options)
       : ctx_(ctx),
         mem_(llama_get_memory(ctx)),
         vocab_(llama_model_get_vocab(llama_get_model(ctx))),
         n_vocab_(llama_vocab_n_tokens(vocab_)),
         options_(options),
-        stats_(stats),
         free_cells_(llama_n_ctx(ctx)),
         batch_(static_cast<int>(llama_n_batch(ctx)), 1) {
     const auto n_seq = static_cast<int>(llama_n_seq_max(ctx));
@@ -125,7 +119,7 @@ class SharedScheduler {
       for (; i < root.size() && batch_.size() < batch_.capacity(); ++i) {
         batch_.add(root[i], static_cast<llama_pos>(i), root_seq_, false);
       }
-      decode_or_throw(ctx_, batch_.get(), stats_);
+      decode_or_throw(ctx_, batch_.get());
     }
   }
 
@@ -207,7 +201,7 @@ class SharedScheduler {
       }
     }
     if (batch_.size() == 0) throw Error("internal: empty decode step");
-    decode_or_throw(ctx_, batch_.get(), stats_);
+    decode_or_throw(ctx_, batch_.get());
 
     for (auto& a : active_) {
       for (std::size_t q = 0; q < a->seqs.size(); ++q) {
@@ -224,7 +218,6 @@ class SharedScheduler {
           continue;
         }
         answer.push_back(t);
-        if (stats_) ++stats_->tokens_generated;
         if (static_cast<int>(answer.size()) >= options_.max_new_tokens) {
           end_sequence(*a, s);
           continue;
@@ -269,7 +262,6 @@ class SharedScheduler {
   const llama_vocab* vocab_;
   int n_vocab_;
   GenOptions options_;
-  GenStats* stats_;
   std::size_t free_cells_;
   std::vector<llama_seq_id> free_ids_;
   llama_seq_id root_seq_ = -1;
@@ -280,8 +272,8 @@ class SharedScheduler {
 }  // namespace
 
 void generate_shared(llama_context* ctx, const GenOptions& options, const JobSource& next,
-                     const ResultSink& done, GenStats* stats) {
-  SharedScheduler(ctx, options, stats).run(next, done);
+                     const ResultSink& done) {
+  SharedScheduler(ctx, options).run(next, done);
 }
 
 }  // namespace uniner::engine

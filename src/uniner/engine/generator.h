@@ -45,12 +45,6 @@ struct GenOptions {
   bool share_query_heads = true;
 };
 
-struct GenStats {
-  std::size_t decode_calls = 0;
-  std::size_t tokens_decoded = 0;
-  std::size_t tokens_generated = 0;
-};
-
 // Pulls the next job; returns false when there is none left.
 using JobSource = std::function<bool(GenJob&)>;
 using ResultSink = std::function<void(GenResult&&)>;
@@ -61,9 +55,12 @@ std::size_t cells_needed(const GenJob& job, int max_new_tokens);
 // Each job must fit the context alone (cells_needed <= n_ctx, queries <= n_seq_max); the
 // extractor guarantees it. Throws Error when llama_decode fails.
 void generate_shared(llama_context* ctx, const GenOptions& options, const JobSource& next,
-                     const ResultSink& done, GenStats* stats = nullptr);
+                     const ResultSink& done);
 void generate_naive(llama_context* ctx, const GenOptions& options, const JobSource& next,
-                    const ResultSink& done, GenStats* stats = nullptr);
+                    const ResultSink& done);
+
+// llama_decode, throwing Error with its code on failure.
+void decode_or_throw(llama_context* ctx, const llama_batch& batch);
 
 // The greedy choice: the highest logit, the lowest id on ties.
 TokenId argmax_token(const float* logits, int n_vocab);

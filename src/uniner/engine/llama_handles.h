@@ -14,12 +14,8 @@ struct ModelDeleter {
 struct ContextDeleter {
   void operator()(llama_context* c) const { llama_free(c); }
 };
-struct SamplerDeleter {
-  void operator()(llama_sampler* s) const { llama_sampler_free(s); }
-};
 using ModelPtr = std::unique_ptr<llama_model, ModelDeleter>;
 using ContextPtr = std::unique_ptr<llama_context, ContextDeleter>;
-using SamplerPtr = std::unique_ptr<llama_sampler, SamplerDeleter>;
 
 // A llama_batch with its own storage.
 class Batch {

@@ -6,18 +6,12 @@
 namespace uniner::engine {
 
 void generate_naive(llama_context* ctx, const GenOptions& options, const JobSource& next,
-                    const ResultSink& done, GenStats* stats) {
+                    const ResultSink& done) {
   llama_memory_t mem = llama_get_memory(ctx);
   const llama_vocab* vocab = llama_model_get_vocab(llama_get_model(ctx));
   const int n_vocab = llama_vocab_n_tokens(vocab);
   const int cap = static_cast<int>(llama_n_batch(ctx));
   Batch batch(cap, 1);
-  const auto decode = [&] {
-    const int32_t rc = llama_decode(ctx, batch.get());
-    if (rc != 0) throw Error("llama_decode failed (code " + std::to_string(rc) + ")");
-    if (stats)
-      ++stats->decode_calls, stats->tokens_decoded += static_cast<std::size_t>(batch.size());
-  };
 
   GenJob job;
   while (next(job)) {
@@ -36,7 +30,7 @@ void generate_naive(llama_context* ctx, const GenOptions& options, const JobSour
         for (; i < prompt.size() && batch.size() < cap; ++i) {
           last = batch.add(prompt[i], static_cast<llama_pos>(i), 0, i + 1 == prompt.size());
         }
-        decode();
+        decode_or_throw(ctx, batch.get());
       }
       auto& answer = result.answers[q];
       auto pos = static_cast<llama_pos>(prompt.size());
@@ -44,11 +38,10 @@ void generate_naive(llama_context* ctx, const GenOptions& options, const JobSour
         const TokenId t = argmax_token(llama_get_logits_ith(ctx, last), n_vocab);
         if (llama_vocab_is_eog(vocab, t)) break;
         answer.push_back(t);
-        if (stats) ++stats->tokens_generated;
         if (static_cast<int>(answer.size()) >= options.max_new_tokens) break;
         batch.clear();
         last = batch.add(t, pos++, 0, true);
-        decode();
+        decode_or_throw(ctx, batch.get());
       }
     }
     done(std::move(result));
