@@ -39,14 +39,13 @@ std::string validate_passage(const PassageInput& p) {
 }
 
 struct Extractor::Impl {
-  const Model& model;
   ExtractOptions options;
   engine::ContextPtr ctx;
   const Vocab& vocab;
   std::unordered_map<std::string, std::vector<TokenId>> query_cache;
 
   Impl(const Model& m, ExtractOptions o)
-      : model(m), options(o), ctx(m.impl().new_context()), vocab(m.vocab()) {}
+      : options(o), ctx(m.impl().new_context()), vocab(m.vocab()) {}
 
   const std::vector<TokenId>& query_tokens(const std::string& type) {
     auto it = query_cache.find(type);
