@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "uniner/dataset_stats.h"
+#include "uniner/data/dataset_stats.h"
 
 namespace {
 

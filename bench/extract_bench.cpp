@@ -18,11 +18,11 @@
 #include <string>
 #include <vector>
 
-#include "uniner/decode_floor.h"
-#include "uniner/extractor.h"
-#include "uniner/model_init.h"
-#include "uniner/prompt_tokens.h"
-#include "uniner/records.h"
+#include "engine/decode_floor.h"
+#include "engine/prompt_tokens.h"
+#include "uniner/engine/extractor.h"
+#include "uniner/engine/model_init.h"
+#include "uniner/format/records.h"
 
 using namespace uniner;
 

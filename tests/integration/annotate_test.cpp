@@ -14,8 +14,8 @@
 
 #include "support/fake_openai_server.h"
 #include "support/test_support.h"
-#include "uniner/teacher_output.h"
-#include "uniner/teacher_prompt.h"
+#include "uniner/data/teacher_output.h"
+#include "uniner/teacher/teacher_prompt.h"
 
 namespace uniner {
 namespace {

@@ -9,8 +9,8 @@
 #include <sstream>
 
 #include "support/test_support.h"
-#include "uniner/records.h"
-#include "uniner/vocab.h"
+#include "uniner/engine/vocab.h"
+#include "uniner/format/records.h"
 
 namespace uniner {
 namespace {

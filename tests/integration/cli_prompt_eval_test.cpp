@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/test_support.h"
-#include "uniner/records.h"
+#include "uniner/format/records.h"
 
 namespace uniner {
 namespace {

@@ -1,14 +1,14 @@
 // The extractor on a real (random-weight) model: shared == naive, offsets, windows, bad inputs.
-#include "uniner/extractor.h"
+#include "uniner/engine/extractor.h"
 
 #include <gtest/gtest.h>
 
 #include <fstream>
 
 #include "support/engine_fixture.h"
+#include "text/utf8.h"
 #include "uniner/error.h"
-#include "uniner/records.h"
-#include "uniner/utf8.h"
+#include "uniner/format/records.h"
 
 namespace uniner {
 namespace {

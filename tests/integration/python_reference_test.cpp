@@ -8,9 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include "support/test_support.h"
-#include "uniner/answer_parser.h"
-#include "uniner/normalize.h"
-#include "uniner/records.h"
+#include "uniner/format/answer_parser.h"
+#include "uniner/format/records.h"
+#include "uniner/text/normalize.h"
 
 namespace uniner {
 namespace {

@@ -3,12 +3,12 @@
 
 #include <sstream>
 
+#include "engine/prompt_tokens.h"
 #include "support/engine_fixture.h"
 #include "support/test_support.h"
-#include "uniner/conversation.h"
-#include "uniner/prompt_tokens.h"
-#include "uniner/records.h"
-#include "uniner/vocab.h"
+#include "uniner/engine/vocab.h"
+#include "uniner/format/conversation.h"
+#include "uniner/format/records.h"
 
 namespace uniner {
 namespace {

@@ -8,8 +8,8 @@
 #include <string>
 
 #include "support/test_support.h"
-#include "uniner/model.h"
-#include "uniner/model_init.h"
+#include "uniner/engine/model.h"
+#include "uniner/engine/model_init.h"
 
 namespace uniner::testing {
 

@@ -1,4 +1,4 @@
-#include "uniner/answer_parser.h"
+#include "uniner/format/answer_parser.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "uniner/benchmark_eval.h"
+#include "uniner/eval/benchmark_eval.h"
 
 #include <gtest/gtest.h>
 
@@ -40,7 +40,7 @@ TEST(BenchmarkEval, PerDatasetMissingUnknownAndAverage) {
   EXPECT_NEAR(r.datasets[1].scores.f1, 1.0, 1e-9);
   EXPECT_NEAR(r.average.f1, 0.75, 1e-9);
   EXPECT_EQ(r.unknown_ids, std::vector<std::string>{"zz"});
-  const auto j = report_json(r);
+  const auto j = nlohmann::json::parse(report_json(r));
   EXPECT_EQ(j["datasets"][0]["missing"], 1);
   EXPECT_EQ(j["unknown_predictions"], 1);
   EXPECT_NE(report_table(r).find("average"), std::string::npos);

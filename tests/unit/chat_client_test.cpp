@@ -1,6 +1,6 @@
 // The chat client against the local fake OpenAI server (tests/support): requests, retries,
 // every fault, timeouts, the key, HTTPS.
-#include "uniner/chat_client.h"
+#include "uniner/teacher/chat_client.h"
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -15,7 +15,7 @@
 #include "support/fake_openai_server.h"
 #include "support/test_support.h"
 #include "uniner/error.h"
-#include "uniner/teacher_prompt.h"
+#include "uniner/teacher/teacher_prompt.h"
 
 namespace uniner {
 namespace {

@@ -5,11 +5,11 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "data/answer_json.h"
 #include "support/test_support.h"
-#include "uniner/answer_json.h"
+#include "uniner/data/name_cleaning.h"
 #include "uniner/error.h"
-#include "uniner/name_cleaning.h"
-#include "uniner/records.h"
+#include "uniner/format/records.h"
 
 namespace uniner {
 namespace {

@@ -1,4 +1,4 @@
-#include "uniner/dataset_stats.h"
+#include "uniner/data/dataset_stats.h"
 
 #include <gtest/gtest.h>
 
@@ -121,7 +121,7 @@ TEST(DatasetStats, InstructionArrayAndJsonLines) {
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_NE(warnings[0].find("i.jsonl:3: id c: turn 0"), std::string::npos) << warnings[0];
 
-  const auto j = stats_json(array);
+  const auto j = nlohmann::json::parse(stats_json(array));
   EXPECT_EQ(j["distinct_types"], 2);
   EXPECT_EQ(j["tiers"].size(), 3u);
   const auto table = stats_table(array);

@@ -1,4 +1,4 @@
-#include "uniner/instruction_data.h"
+#include "uniner/data/instruction_data.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "uniner/locate.h"
+#include "uniner/text/locate.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "uniner/metric.h"
+#include "uniner/eval/metric.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "uniner/normalize.h"
+#include "uniner/text/normalize.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "uniner/passages.h"
+#include "uniner/data/passages.h"
 
 #include <gtest/gtest.h>
 
@@ -8,9 +8,9 @@
 #include <sstream>
 
 #include "support/test_support.h"
+#include "text/utf8.h"
+#include "uniner/data/passage_splitter.h"
 #include "uniner/error.h"
-#include "uniner/passage_splitter.h"
-#include "uniner/utf8.h"
 
 namespace uniner {
 namespace {

@@ -1,4 +1,4 @@
-#include "uniner/records.h"
+#include "uniner/format/records.h"
 
 #include <gtest/gtest.h>
 

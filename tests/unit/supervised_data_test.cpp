@@ -1,4 +1,4 @@
-#include "uniner/supervised_data.h"
+#include "uniner/data/supervised_data.h"
 
 #include <gtest/gtest.h>
 
@@ -6,10 +6,10 @@
 #include <sstream>
 
 #include "support/test_support.h"
+#include "uniner/data/label_map.h"
+#include "uniner/data/labeled_data.h"
 #include "uniner/error.h"
-#include "uniner/label_map.h"
-#include "uniner/labeled_data.h"
-#include "uniner/records.h"
+#include "uniner/format/records.h"
 
 namespace uniner {
 namespace {

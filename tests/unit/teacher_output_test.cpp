@@ -1,4 +1,4 @@
-#include "uniner/teacher_output.h"
+#include "uniner/data/teacher_output.h"
 
 #include <gtest/gtest.h>
 

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "support/engine_fixture.h"
-#include "uniner/vocab.h"
+#include "uniner/engine/vocab.h"
 
 namespace uniner::engine {
 namespace {

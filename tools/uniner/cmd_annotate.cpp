@@ -10,8 +10,8 @@
 
 #include "commands.h"
 #include "progress_line.h"
-#include "uniner/annotate.h"
 #include "uniner/error.h"
+#include "uniner/teacher/annotate.h"
 
 namespace uniner::cli {
 namespace {

@@ -6,9 +6,9 @@
 
 #include "commands.h"
 #include "data_cli.h"
+#include "uniner/data/instruction_data.h"
 #include "uniner/error.h"
-#include "uniner/instruction_data.h"
-#include "uniner/records.h"
+#include "uniner/format/records.h"
 
 namespace uniner::cli {
 

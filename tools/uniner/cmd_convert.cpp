@@ -6,8 +6,8 @@
 
 #include "commands.h"
 #include "data_cli.h"
-#include "uniner/records.h"
-#include "uniner/supervised_data.h"
+#include "uniner/data/supervised_data.h"
+#include "uniner/format/records.h"
 
 namespace uniner::cli {
 

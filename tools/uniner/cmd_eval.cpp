@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
-#include "uniner/benchmark_eval.h"
+#include "uniner/eval/benchmark_eval.h"
 
 namespace uniner::cli {
 
@@ -44,7 +44,7 @@ Runner add_eval_command(CLI::App& app) {
                    report.unknown_ids.size(), report.unknown_ids.front().c_str());
     }
     if (o->json) {
-      std::cout << report_json(report).dump(2) << '\n';
+      std::cout << report_json(report) << '\n';
     } else {
       std::cout << report_table(report);
     }

@@ -9,10 +9,10 @@
 #include "commands.h"
 #include "model_flags.h"
 #include "progress_line.h"
+#include "text/utf8.h"
+#include "uniner/engine/extractor.h"
 #include "uniner/error.h"
-#include "uniner/extractor.h"
-#include "uniner/records.h"
-#include "uniner/utf8.h"
+#include "uniner/format/records.h"
 
 namespace uniner::cli {
 namespace {

@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "commands.h"
-#include "uniner/model_init.h"
+#include "uniner/engine/model_init.h"
 
 namespace uniner::cli {
 

@@ -6,9 +6,9 @@
 
 #include "commands.h"
 #include "data_cli.h"
-#include "uniner/passages.h"
-#include "uniner/records.h"
-#include "uniner/vocab.h"
+#include "uniner/data/passages.h"
+#include "uniner/engine/vocab.h"
+#include "uniner/format/records.h"
 
 namespace uniner::cli {
 

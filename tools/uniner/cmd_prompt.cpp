@@ -4,10 +4,10 @@
 #include <memory>
 
 #include "commands.h"
-#include "uniner/conversation.h"
+#include "engine/prompt_tokens.h"
+#include "text/utf8.h"
 #include "uniner/error.h"
-#include "uniner/prompt_tokens.h"
-#include "uniner/utf8.h"
+#include "uniner/format/conversation.h"
 
 namespace uniner::cli {
 

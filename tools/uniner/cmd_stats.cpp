@@ -6,8 +6,8 @@
 
 #include "commands.h"
 #include "data_cli.h"
-#include "uniner/dataset_stats.h"
-#include "uniner/records.h"
+#include "uniner/data/dataset_stats.h"
+#include "uniner/format/records.h"
 
 namespace uniner::cli {
 
@@ -40,7 +40,7 @@ Runner add_stats_command(CLI::App& app) {
     reporter.finish();
     auto out = open_output(o->output);
     if (o->json) {
-      *out << stats_json(stats).dump(2) << '\n';
+      *out << stats_json(stats) << '\n';
     } else {
       *out << stats_table(stats);
     }

@@ -8,7 +8,7 @@
 
 #include "progress_line.h"
 
-#include "uniner/data_events.h"
+#include "uniner/data/callbacks.h"
 
 namespace uniner::cli {
 

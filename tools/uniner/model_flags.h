@@ -4,7 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
-#include "uniner/model.h"
+#include "uniner/engine/model.h"
 
 namespace uniner::cli {
 

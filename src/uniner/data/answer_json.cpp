@@ -1,6 +1,6 @@
-#include "uniner/answer_json.h"
+#include "data/answer_json.h"
 
-#include "uniner/utf8.h"
+#include "text/utf8.h"
 
 namespace uniner {
 namespace {

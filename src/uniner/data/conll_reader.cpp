@@ -1,9 +1,9 @@
 #include <istream>
 
+#include "text/utf8.h"
+#include "uniner/data/labeled_data.h"
 #include "uniner/error.h"
-#include "uniner/labeled_data.h"
-#include "uniner/records.h"
-#include "uniner/utf8.h"
+#include "uniner/format/records.h"
 
 namespace uniner {
 namespace {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "format/json_records.h"
 #include "uniner/error.h"
 
 namespace uniner {

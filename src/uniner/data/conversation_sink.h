@@ -5,7 +5,7 @@
 #include <iosfwd>
 #include <optional>
 
-#include "uniner/records.h"
+#include "uniner/format/records.h"
 
 namespace uniner {
 

@@ -1,4 +1,4 @@
-#include "uniner/dataset_stats.h"
+#include "uniner/data/dataset_stats.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -6,10 +6,12 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
-#include "uniner/annotated_passage.h"
-#include "uniner/conversation.h"
+#include "format/annotated_passage_json.h"
+#include "format/json_records.h"
 #include "uniner/error.h"
-#include "uniner/records.h"
+#include "uniner/format/annotated_passage.h"
+#include "uniner/format/conversation.h"
+#include "uniner/format/records.h"
 
 namespace uniner {
 namespace {
@@ -188,7 +190,7 @@ DatasetStats compute_stats(const std::string& path, const StatsOptions& options,
   return collector.finish();
 }
 
-nlohmann::json stats_json(const DatasetStats& s) {
+static nlohmann::json stats_object(const DatasetStats& s) {
   nlohmann::json tiers = nlohmann::json::array();
   for (const auto& t : s.tiers) {
     tiers.push_back({{"name", t.name},
@@ -247,6 +249,10 @@ std::string stats_table(const DatasetStats& s) {
     out += buf + examples + "\n";
   }
   return out;
+}
+
+std::string stats_json(const DatasetStats& stats, int indent) {
+  return stats_object(stats).dump(indent);
 }
 
 }  // namespace uniner

@@ -1,4 +1,4 @@
-#include "uniner/instruction_data.h"
+#include "uniner/data/instruction_data.h"
 
 #include <algorithm>
 #include <cmath>
@@ -6,13 +6,15 @@
 #include <optional>
 #include <unordered_map>
 
+#include "data/answer_json.h"
 #include "data/conversation_sink.h"
 #include "data/rng.h"
 #include "data/temp_file.h"
-#include "uniner/answer_json.h"
+#include "format/annotated_passage_json.h"
+#include "format/json_records.h"
 #include "uniner/error.h"
-#include "uniner/locate.h"
-#include "uniner/records.h"
+#include "uniner/format/records.h"
+#include "uniner/text/locate.h"
 
 namespace uniner {
 namespace {

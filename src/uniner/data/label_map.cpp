@@ -1,10 +1,10 @@
-#include "uniner/label_map.h"
+#include "uniner/data/label_map.h"
 
 #include <sstream>
 
+#include "text/utf8.h"
 #include "uniner/error.h"
-#include "uniner/records.h"
-#include "uniner/utf8.h"
+#include "uniner/format/records.h"
 
 namespace uniner {
 namespace {

@@ -1,11 +1,11 @@
-#include "uniner/name_cleaning.h"
+#include "uniner/data/name_cleaning.h"
 
 #include <unicode/locid.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
+#include "text/utf8.h"
 #include "uniner/error.h"
-#include "uniner/utf8.h"
 
 namespace uniner {
 namespace {

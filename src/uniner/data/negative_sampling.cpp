@@ -1,4 +1,4 @@
-#include "uniner/negative_sampling.h"
+#include "uniner/data/negative_sampling.h"
 
 #include <algorithm>
 

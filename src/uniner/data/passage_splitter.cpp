@@ -1,4 +1,4 @@
-#include "uniner/passage_splitter.h"
+#include "uniner/data/passage_splitter.h"
 
 #include <unicode/uchar.h>
 

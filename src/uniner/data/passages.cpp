@@ -1,4 +1,4 @@
-#include "uniner/passages.h"
+#include "uniner/data/passages.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -8,9 +8,10 @@
 
 #include "data/hash_set.h"
 #include "data/rng.h"
+#include "format/json_records.h"
+#include "text/utf8.h"
 #include "uniner/error.h"
-#include "uniner/records.h"
-#include "uniner/utf8.h"
+#include "uniner/format/records.h"
 
 namespace uniner {
 namespace {

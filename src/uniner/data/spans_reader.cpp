@@ -1,10 +1,11 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "format/json_records.h"
+#include "text/utf8.h"
+#include "uniner/data/labeled_data.h"
 #include "uniner/error.h"
-#include "uniner/labeled_data.h"
-#include "uniner/records.h"
-#include "uniner/utf8.h"
+#include "uniner/format/records.h"
 
 namespace uniner {
 

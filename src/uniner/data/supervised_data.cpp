@@ -1,14 +1,14 @@
-#include "uniner/supervised_data.h"
+#include "uniner/data/supervised_data.h"
 
 #include <algorithm>
 #include <filesystem>
 
+#include "data/answer_json.h"
 #include "data/conversation_sink.h"
 #include "data/rng.h"
-#include "uniner/answer_json.h"
-#include "uniner/conversation.h"
+#include "uniner/data/instruction_data.h"
 #include "uniner/error.h"
-#include "uniner/instruction_data.h"
+#include "uniner/format/conversation.h"
 
 namespace uniner {
 namespace {

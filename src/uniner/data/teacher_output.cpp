@@ -1,10 +1,10 @@
-#include "uniner/teacher_output.h"
+#include "uniner/data/teacher_output.h"
 
 #include <algorithm>
 
-#include "uniner/literal_text.h"
-#include "uniner/locate.h"
-#include "uniner/utf8.h"
+#include "format/literal_text.h"
+#include "text/utf8.h"
+#include "uniner/text/locate.h"
 
 namespace uniner {
 namespace {

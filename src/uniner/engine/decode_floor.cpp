@@ -1,4 +1,4 @@
-#include "uniner/decode_floor.h"
+#include "engine/decode_floor.h"
 
 #include <chrono>
 
@@ -8,7 +8,7 @@
 namespace uniner {
 
 double decode_floor_seconds(const Model& model, const std::vector<FloorJob>& jobs) {
-  auto ctx = model.impl().new_context();
+  auto ctx = engine::model_impl(model).new_context();
   std::size_t i = 0, tag = 0;
   const engine::JobSource next = [&](engine::GenJob& job) {
     if (i == jobs.size()) return false;

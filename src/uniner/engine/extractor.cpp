@@ -1,4 +1,4 @@
-#include "uniner/extractor.h"
+#include "uniner/engine/extractor.h"
 
 #include <algorithm>
 #include <deque>
@@ -8,11 +8,11 @@
 
 #include "engine/generator.h"
 #include "engine/model_impl.h"
+#include "engine/prompt_tokens.h"
 #include "engine/windows.h"
+#include "text/utf8.h"
 #include "uniner/error.h"
-#include "uniner/normalize.h"
-#include "uniner/prompt_tokens.h"
-#include "uniner/utf8.h"
+#include "uniner/text/normalize.h"
 
 namespace uniner {
 
@@ -45,7 +45,7 @@ struct Extractor::Impl {
   std::unordered_map<std::string, std::vector<TokenId>> query_cache;
 
   Impl(const Model& m, ExtractOptions o)
-      : options(o), ctx(m.impl().new_context()), vocab(m.vocab()) {}
+      : options(o), ctx(engine::model_impl(m).new_context()), vocab(m.vocab()) {}
 
   const std::vector<TokenId>& query_tokens(const std::string& type) {
     auto it = query_cache.find(type);

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "engine/llama_handles.h"
-#include "uniner/vocab.h"
+#include "uniner/engine/vocab.h"
 
 namespace uniner::engine {
 

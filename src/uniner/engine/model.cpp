@@ -1,4 +1,4 @@
-#include "uniner/model.h"
+#include "uniner/engine/model.h"
 
 #include <algorithm>
 #include <thread>
@@ -13,12 +13,16 @@ Model::Model(Model&&) noexcept = default;
 Model& Model::operator=(Model&&) noexcept = default;
 Model::~Model() = default;
 
+const Model::Impl& engine::Access::model(const Model& m) {
+  return *m.impl_;
+}
+
 namespace {
 
 Vocab borrow_vocab(const llama_model* model) {
   auto impl = std::make_unique<Vocab::Impl>();
   impl->vocab = llama_model_get_vocab(model);
-  return Vocab::from_impl(std::move(impl));
+  return engine::Access::make_vocab(std::move(impl));
 }
 
 }  // namespace
@@ -32,8 +36,8 @@ Model Model::load(const std::string& path, const ModelOptions& options) {
   }
   auto params = llama_model_default_params();
   params.n_gpu_layers = options.gpu_layers;
-  auto impl = std::make_unique<Impl>(
-      Impl{engine::load_model_file(path, params), options, Vocab::from_impl(nullptr), path});
+  auto impl = std::make_unique<Impl>(Impl{engine::load_model_file(path, params), options,
+                                          engine::Access::make_vocab(nullptr), path});
   impl->vocab = borrow_vocab(impl->model.get());
   const Vocab& v = impl->vocab;
   const auto eos = v.tokenize("</s>", /*add_bos=*/false, /*parse_special=*/true);

@@ -3,7 +3,7 @@
 
 #include "engine/llama_handles.h"
 #include "engine/vocab_impl.h"
-#include "uniner/model.h"
+#include "uniner/engine/model.h"
 
 namespace uniner {
 
@@ -16,5 +16,11 @@ struct Model::Impl {
   // A fresh context sized by `options` (kv_unified: sequences share the cells, seq_cp is free).
   engine::ContextPtr new_context() const;
 };
+
+namespace engine {
+inline const Model::Impl& model_impl(const Model& m) {
+  return Access::model(m);
+}
+}  // namespace engine
 
 }  // namespace uniner

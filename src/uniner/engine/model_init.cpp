@@ -1,4 +1,4 @@
-#include "uniner/model_init.h"
+#include "uniner/engine/model_init.h"
 
 #include <ggml.h>
 #include <gguf.h>

@@ -1,4 +1,4 @@
-#include "uniner/prompt_tokens.h"
+#include "engine/prompt_tokens.h"
 
 namespace uniner {
 

@@ -1,4 +1,4 @@
-#include "uniner/vocab.h"
+#include "uniner/engine/vocab.h"
 
 #include "engine/llama_handles.h"
 #include "engine/vocab_impl.h"
@@ -7,9 +7,6 @@
 namespace uniner {
 
 Vocab::Vocab(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Vocab Vocab::from_impl(std::unique_ptr<Impl> impl) {
-  return Vocab(std::move(impl));
-}
 Vocab::Vocab(Vocab&&) noexcept = default;
 Vocab& Vocab::operator=(Vocab&&) noexcept = default;
 Vocab::~Vocab() = default;

@@ -1,4 +1,4 @@
-#include "uniner/benchmark_eval.h"
+#include "uniner/eval/benchmark_eval.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -47,7 +47,7 @@ EvalReport evaluate_benchmarks(const std::vector<std::string>& gold_paths,
   return report;
 }
 
-nlohmann::json report_json(const EvalReport& report) {
+static nlohmann::json report_object(const EvalReport& report) {
   using nlohmann::json;
   json datasets = json::array();
   for (const auto& d : report.datasets) {
@@ -90,6 +90,10 @@ std::string report_table(const EvalReport& report) {
     out += line;
   }
   return out;
+}
+
+std::string report_json(const EvalReport& report, int indent) {
+  return report_object(report).dump(indent);
 }
 
 }  // namespace uniner

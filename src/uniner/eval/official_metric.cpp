@@ -1,6 +1,6 @@
 #include <algorithm>
 
-#include "uniner/metric.h"
+#include "uniner/eval/metric.h"
 
 namespace uniner {
 

@@ -1,7 +1,7 @@
 #include <set>
 #include <tuple>
 
-#include "uniner/metric.h"
+#include "uniner/eval/metric.h"
 
 namespace uniner {
 

@@ -1,12 +1,12 @@
-#include "uniner/answer_parser.h"
+#include "uniner/format/answer_parser.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "format/literal_text.h"
+#include "text/utf8.h"
 #include "uniner/error.h"
-#include "uniner/literal_text.h"
-#include "uniner/normalize.h"
-#include "uniner/utf8.h"
+#include "uniner/text/normalize.h"
 
 namespace uniner {
 namespace {

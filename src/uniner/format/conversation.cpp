@@ -1,4 +1,4 @@
-#include "uniner/conversation.h"
+#include "uniner/format/conversation.h"
 
 #include "uniner/error.h"
 

@@ -3,9 +3,10 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
-#include "uniner/conversation.h"
+#include "format/json_records.h"
 #include "uniner/error.h"
-#include "uniner/records.h"
+#include "uniner/format/conversation.h"
+#include "uniner/format/records.h"
 
 namespace uniner {
 namespace {

@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "uniner/error.h"
-#include "uniner/records.h"
+#include "uniner/format/records.h"
 
 namespace uniner {
 std::shared_ptr<std::istream> open_input(const std::string& path) {

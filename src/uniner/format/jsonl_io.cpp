@@ -3,9 +3,10 @@
 #include <ostream>
 #include <unordered_map>
 
+#include "format/json_records.h"
+#include "text/utf8.h"
 #include "uniner/error.h"
-#include "uniner/records.h"
-#include "uniner/utf8.h"
+#include "uniner/format/records.h"
 
 namespace uniner {
 

@@ -1,6 +1,6 @@
-#include "uniner/literal_text.h"
+#include "format/literal_text.h"
 
-#include "uniner/utf8.h"
+#include "text/utf8.h"
 
 namespace uniner {
 namespace {

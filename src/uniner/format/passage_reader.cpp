@@ -1,10 +1,11 @@
-#include "uniner/passage_reader.h"
+#include "uniner/format/passage_reader.h"
 
 #include <nlohmann/json.hpp>
 
+#include "format/json_records.h"
+#include "text/utf8.h"
 #include "uniner/error.h"
-#include "uniner/records.h"
-#include "uniner/utf8.h"
+#include "uniner/format/records.h"
 
 namespace uniner {
 

@@ -10,12 +10,13 @@
 #include <thread>
 #include <unordered_map>
 
+#include "format/json_records.h"
 #include "teacher/annotation_store.h"
-#include "uniner/annotate.h"
+#include "text/utf8.h"
+#include "uniner/data/teacher_output.h"
 #include "uniner/error.h"
-#include "uniner/records.h"
-#include "uniner/teacher_output.h"
-#include "uniner/utf8.h"
+#include "uniner/format/records.h"
+#include "uniner/teacher/annotate.h"
 
 namespace uniner {
 namespace {

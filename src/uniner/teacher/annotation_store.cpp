@@ -10,8 +10,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "format/json_records.h"
 #include "uniner/error.h"
-#include "uniner/records.h"
+#include "uniner/format/records.h"
 
 namespace uniner::teacher {
 namespace {

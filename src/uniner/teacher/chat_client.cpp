@@ -1,4 +1,4 @@
-#include "uniner/chat_client.h"
+#include "uniner/teacher/chat_client.h"
 
 #include <httplib.h>
 

@@ -1,4 +1,4 @@
-#include "uniner/teacher_prompt.h"
+#include "uniner/teacher/teacher_prompt.h"
 
 #include "uniner/error.h"
 

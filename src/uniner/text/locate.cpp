@@ -1,7 +1,7 @@
-#include "uniner/locate.h"
+#include "uniner/text/locate.h"
 
 #include "text/unicode.h"
-#include "uniner/utf8.h"
+#include "text/utf8.h"
 
 namespace uniner {
 namespace {

@@ -1,4 +1,4 @@
-#include "uniner/utf8.h"
+#include "text/utf8.h"
 
 #include <cstdio>
 

@@ -7,8 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "uniner/conversation.h"
-#include "uniner/vocab.h"
+#include "uniner/engine/vocab.h"
+#include "uniner/format/conversation.h"
 
 namespace uniner {
 

@@ -38,8 +38,8 @@
 #include <functional>
 #include <string>
 
-#include "uniner/chat_client.h"
-#include "uniner/teacher_prompt.h"
+#include "uniner/teacher/chat_client.h"
+#include "uniner/teacher/teacher_prompt.h"
 
 namespace uniner {
 

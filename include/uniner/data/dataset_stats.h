@@ -16,12 +16,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
-#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
-#include "uniner/data_events.h"
-#include "uniner/name_cleaning.h"
+#include "uniner/data/callbacks.h"
+#include "uniner/data/name_cleaning.h"
 
 namespace uniner {
 
@@ -71,7 +70,8 @@ std::vector<FrequencyTier> frequency_tiers(const std::vector<TypeCount>& types,
 // {"kind", "records", "passages", "mentions", "distinct_types", "queries", "negative_queries",
 //  "bad_records", "skipped": {status: n}, "tiers": [{"name", "types", "mentions", "share",
 //  "examples"}], "top_types": [{"type", "mentions"}] (at most 20)}
-nlohmann::json stats_json(const DatasetStats& stats);
+// As JSON text, indented by `indent` spaces (-1: one line).
+std::string stats_json(const DatasetStats& stats, int indent = 2);
 
 // A short report with the tier table; shares in percent.
 std::string stats_table(const DatasetStats& stats);

@@ -23,10 +23,10 @@
 #include <string_view>
 #include <vector>
 
-#include "uniner/data_events.h"
-#include "uniner/label_map.h"
-#include "uniner/labeled_data.h"
-#include "uniner/name_cleaning.h"
+#include "uniner/data/callbacks.h"
+#include "uniner/data/label_map.h"
+#include "uniner/data/labeled_data.h"
+#include "uniner/data/name_cleaning.h"
 
 namespace uniner {
 

@@ -8,7 +8,6 @@
 #include <functional>
 #include <iosfwd>
 #include <memory>
-#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
@@ -62,27 +61,6 @@ class ConversationWriter {
   bool finished_ = false;
 };
 
-// {"id", "conversations": [{"from", "value"}, ...]} with the keys in the released files' order.
-nlohmann::ordered_json to_json(const ConversationRecord& record);
-
-using RecordFn = std::function<void(nlohmann::json& record, std::size_t line)>;
-using WarningFn = std::function<void(const std::string& message)>;
-
-// Streams a JSON Lines input with the bad-record policy of DESIGN.md section 4: fn(object, line)
-// for each non-blank line; a bad line (invalid UTF-8, invalid JSON, not an object, or a record
-// `fn` rejects by throwing InputError(where(source, line, ...))) is skipped and reported through
-// `warning`, or, when `strict`, rethrown. Returns the number of bad lines skipped.
-std::size_t for_each_jsonl_record(std::istream& in, const std::string& source, bool strict,
-                                  const RecordFn& fn, const WarningFn& warning);
-
-// The strict form over a file ("-" = stdin): the first bad line throws InputError("file:line:
-// ...").
-void read_jsonl(const std::string& path, const RecordFn& fn);
-
-// The first character of the stream that is not whitespace (the stream is left unchanged),
-// or '\0' for an empty stream.
-char first_significant_char(std::istream& in);
-
 // Predictions: {"id": ..., "prediction": "<raw answer>"}. Numeric ids are read as their text.
 struct Prediction {
   std::string id;
@@ -91,8 +69,5 @@ struct Prediction {
 };
 std::vector<Prediction> read_predictions(const std::string& path);
 void write_prediction(std::ostream& out, const std::string& id, const std::string& prediction);
-
-// The id field of a record as text (a string, or a number's JSON text). Throws InputError.
-std::string id_of(const nlohmann::json& record, const std::string& source, std::size_t line);
 
 }  // namespace uniner

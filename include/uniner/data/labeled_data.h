@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-#include "uniner/data_events.h"
+#include "uniner/data/callbacks.h"
 
 namespace uniner {
 

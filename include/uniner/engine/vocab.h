@@ -15,6 +15,10 @@
 
 namespace uniner {
 
+namespace engine {
+struct Access;
+}
+
 using TokenId = std::int32_t;
 
 class Vocab {
@@ -37,10 +41,10 @@ class Vocab {
   TokenId eos() const;
   std::size_t size() const;
 
-  struct Impl;  // engine-internal
-  static Vocab from_impl(std::unique_ptr<Impl> impl);
+  struct Impl;  // opaque: defined inside the engine
 
  private:
+  friend struct engine::Access;  // the engine's own code reaches the llama.cpp handles
   explicit Vocab(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -1,9 +1,11 @@
-#include "uniner/annotated_passage.h"
+#include "uniner/format/annotated_passage.h"
+#include "format/annotated_passage_json.h"
 
 #include <nlohmann/json.hpp>
 
+#include "format/json_records.h"
 #include "uniner/error.h"
-#include "uniner/records.h"
+#include "uniner/format/records.h"
 
 namespace uniner {
 

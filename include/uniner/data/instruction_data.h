@@ -27,12 +27,12 @@
 #include <string>
 #include <vector>
 
-#include "uniner/annotated_passage.h"
-#include "uniner/conversation.h"
-#include "uniner/data_events.h"
-#include "uniner/name_cleaning.h"
-#include "uniner/negative_sampling.h"
-#include "uniner/records.h"
+#include "uniner/data/callbacks.h"
+#include "uniner/data/name_cleaning.h"
+#include "uniner/data/negative_sampling.h"
+#include "uniner/format/annotated_passage.h"
+#include "uniner/format/conversation.h"
+#include "uniner/format/records.h"
 
 namespace uniner {
 

@@ -7,7 +7,6 @@
 #pragma once
 
 #include <cstddef>
-#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,11 +27,5 @@ struct AnnotatedPassage {
 
 // True for the statuses whose entities count: "ok" and "parse_error".
 bool status_has_entities(std::string_view status);
-
-// Reads one record. Throws InputError("source:line: reason") when a field has the wrong shape:
-// id (string or number) and text (string) are required; entities, required when the status has
-// entities, is an array of [entity, type] string pairs.
-AnnotatedPassage annotated_passage_from_json(const nlohmann::json& record,
-                                             const std::string& source, std::size_t line);
 
 }  // namespace uniner

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "uniner/answer_parser.h"
+#include "uniner/format/answer_parser.h"
 
 namespace uniner {
 

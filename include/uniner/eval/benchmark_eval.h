@@ -2,12 +2,11 @@
 #pragma once
 
 #include <cstddef>
-#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
-#include "uniner/metric.h"
-#include "uniner/records.h"
+#include "uniner/eval/metric.h"
+#include "uniner/format/records.h"
 
 namespace uniner {
 
@@ -34,7 +33,8 @@ EvalReport evaluate_benchmarks(const std::vector<std::string>& gold_paths,
 
 // {"datasets": [{"name", "records", "missing", "precision", "recall", "f1"}],
 //  "average": {"precision", "recall", "f1"}, "unknown_predictions": N}
-nlohmann::json report_json(const EvalReport& report);
+// As JSON text, indented by `indent` spaces (-1: one line).
+std::string report_json(const EvalReport& report, int indent = 2);
 
 // An aligned text table, scores in percent.
 std::string report_table(const EvalReport& report);

@@ -9,9 +9,13 @@
 #include <memory>
 #include <string>
 
-#include "uniner/vocab.h"
+#include "uniner/engine/vocab.h"
 
 namespace uniner {
+
+namespace engine {
+struct Access;
+}
 
 struct ModelOptions {
   int threads = 0;          // CPU threads; 0 = all hardware threads
@@ -37,10 +41,10 @@ class Model {
   std::string description() const;  // e.g. "llama 7B Q4_K - Medium, 6.74 B params"
   int trained_context() const;
 
-  struct Impl;  // engine-internal
-  Impl& impl() const { return *impl_; }
+  struct Impl;  // opaque: defined inside the engine
 
  private:
+  friend struct engine::Access;  // the engine's own code reaches the llama.cpp handles
   explicit Model(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

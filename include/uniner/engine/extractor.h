@@ -15,11 +15,11 @@
 #include <string>
 #include <vector>
 
-#include "uniner/answer_parser.h"
-#include "uniner/conversation.h"
-#include "uniner/locate.h"
-#include "uniner/model.h"
-#include "uniner/passage_reader.h"
+#include "uniner/engine/model.h"
+#include "uniner/format/answer_parser.h"
+#include "uniner/format/conversation.h"
+#include "uniner/format/passage_reader.h"
+#include "uniner/text/locate.h"
 
 namespace uniner {
 

@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "uniner/model.h"
+#include "uniner/engine/model.h"
 
 namespace uniner {
 

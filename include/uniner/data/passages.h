@@ -21,8 +21,8 @@
 #include <string_view>
 #include <vector>
 
-#include "uniner/data_events.h"
-#include "uniner/passage_splitter.h"
+#include "uniner/data/callbacks.h"
+#include "uniner/data/passage_splitter.h"
 
 namespace uniner {
 
