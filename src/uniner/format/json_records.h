@@ -19,7 +19,7 @@ nlohmann::ordered_json to_json(const ConversationRecord& record);
 using RecordFn = std::function<void(nlohmann::json& record, std::size_t line)>;
 using WarningFn = std::function<void(const std::string& message)>;
 
-// Streams a JSON Lines input with the bad-record policy of DESIGN.md section 4: fn(object, line)
+// Streams a JSON Lines input with the bad-record policy (docs/library.md, "Errors"): fn(object, line)
 // for each non-blank line; a bad line (invalid UTF-8, invalid JSON, not an object, or a record
 // `fn` rejects by throwing InputError(where(source, line, ...))) is skipped and reported through
 // `warning`, or, when `strict`, rethrown. Returns the number of bad lines skipped.
