@@ -213,8 +213,11 @@ Runner add_extract_command(CLI::App& app) {
     std::optional<std::size_t> total = have_text ? std::optional<std::size_t>(1)
                                                  : count_passages(o->input, reader->jsonl(), shard);
     const std::size_t left = total ? (*total > resumed ? *total - resumed : 0) : 0;
-    if (resumed && left == 0 && total) {
-      std::fprintf(stderr, "extract: %s: complete (%zu records)\n", o->output.c_str(), resumed);
+    if (resumed && left == 0 && total) {  // every passage is done: no model needed
+      output.finish();
+      std::fprintf(stderr, "extract: %s: complete (%zu records); nothing to do\n",
+                   o->output.c_str(), resumed);
+      return 0;
     }
 
     const Model model = load_model(o->model);
