@@ -138,7 +138,8 @@ TEST_F(CliResume, ShardsTogetherAreTheWholeRunAndMergeRestoresItsOrder) {
   std::vector<std::string> all;
   std::string shard_files;
   for (int k = 0; k < 3; ++k) {
-    const std::string out = dir.file("s" + std::to_string(k) + std::string(".jsonl"));
+    const char* names[] = {"s0.jsonl", "s1.jsonl", "s2.jsonl"};
+    const std::string out = dir.file(names[k]);
     const auto r = run_command(extract() + " -i " + input_ + " -o " + out + " --shard " +
                                std::to_string(k) + "/3");
     ASSERT_EQ(r.exit_code, 0) << r.err;
