@@ -14,7 +14,6 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -22,6 +21,7 @@
 #include "engine/prompt_tokens.h"
 #include "uniner/engine/extractor.h"
 #include "uniner/engine/model_init.h"
+#include "uniner/format/benchmark_passages.h"
 #include "uniner/format/records.h"
 
 using namespace uniner;
@@ -87,19 +87,14 @@ int main(int argc, char** argv) {
   }
   const Model model = Model::load(model_path, mo);
 
-  // Passages with all their types, as `uniner extract --benchmark` groups them.
+  // Passages with all their types, as `uniner extract --benchmark` groups them (a type repeated
+  // in a passage is asked once; `records` counts every record it answers).
   std::vector<PassageInput> passages;
-  std::map<std::string, std::size_t> by_text;
   std::size_t records = 0;
-  for (const auto& r : read_benchmark(benchmark)) {
-    auto [it, fresh] = by_text.emplace(r.text, passages.size());
-    if (fresh) {
-      if (passages.size() == max_passages) continue;
-      passages.push_back({std::to_string(passages.size()), r.text, {}});
-    }
-    if (it->second >= passages.size()) continue;
-    passages[it->second].types.push_back(r.type);
-    ++records;
+  for (auto& g : group_by_passage(read_benchmark(benchmark))) {
+    if (passages.size() == max_passages) break;
+    records += g.records();
+    passages.push_back(std::move(g.passage));
   }
   std::printf(
       "model: %s, %d threads, ctx %d, parallel %d; %zu passages, %zu records, "

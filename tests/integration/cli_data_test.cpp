@@ -151,7 +151,7 @@ TEST(CliBuildData, WritesTheOriginalFormatReadableByStatsAndEval) {
   }
   EXPECT_EQ(records[2].conversations[3].value, "[\"Paris\"]");  // Lyon is not in the text
 
-  const auto stats = run_command(kBin + " stats " + dir.file("train.json") + " --json");
+  const auto stats = run_command(kBin + " stats -i " + dir.file("train.json") + " --json");
   ASSERT_EQ(stats.exit_code, 0) << stats.err;
   const auto s = json::parse(stats.out);
   EXPECT_EQ(s["kind"], "instructions");
@@ -187,7 +187,7 @@ TEST(CliBuildData, OneBadRecordWarnsUnlessStrictAndBadUsageExitsTwo) {
   EXPECT_EQ(run_command(kBin + " build-data --input " + in + " --negatives zipf").exit_code, 2);
   EXPECT_EQ(run_command(kBin + " build-data --input " + in + " --dev-fraction 0.1").exit_code, 2);
   EXPECT_EQ(run_command(kBin + " build-data --input " + dir.file("missing.jsonl")).exit_code, 2);
-  const auto not_json = run_command(kBin + " stats " + dir.write("x.json", "[{\"id\": 1,"));
+  const auto not_json = run_command(kBin + " stats -i " + dir.write("x.json", "[{\"id\": 1,"));
   EXPECT_EQ(not_json.exit_code, 2);
   EXPECT_NE(not_json.err.find("x.json:1: invalid JSON"), std::string::npos) << not_json.err;
 }
@@ -195,7 +195,7 @@ TEST(CliBuildData, OneBadRecordWarnsUnlessStrictAndBadUsageExitsTwo) {
 TEST(CliStats, TierTableOnAnnotations) {
   TempDir dir;
   const auto in = dir.write("ann.jsonl", annotations());
-  const auto r = run_command(kBin + " stats " + in);
+  const auto r = run_command(kBin + " stats -i " + in);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("passages"), std::string::npos);
   EXPECT_NE(r.out.find("skipped: failed"), std::string::npos) << r.out;

@@ -108,7 +108,7 @@ TEST_F(CliExtract, BadUsageAndBadModelsExitTwoWithAClearMessage) {
       {" --text \"$(printf 'a\\377')\" --types a", "--text: invalid UTF-8 at byte 1"},
       {" --text x", "--types: no entity types"},
       {" --types a", "give --text, --input or --benchmark"},
-      {" --text x --types a --mode fast", "--mode: expected 'shared' or 'naive'"},
+      {" --text x --types a --mode fast", "--mode: fast not in {shared,naive}"},
   };
   for (const auto& c : cases) {
     const auto r = run_command(extract() + c.args);

@@ -18,8 +18,6 @@ TEST(Conversation, ParagraphSystemText) {
   EXPECT_TRUE(inference_prompt("x", "y", SystemText::kParagraph)
                   .starts_with("A virtual assistant answers questions from a user based on the "
                                "provided paragraph. USER: Text: x"));
-  EXPECT_EQ(parse_system_text("paragraph"), SystemText::kParagraph);
-  EXPECT_THROW(parse_system_text("other"), InputError);
 }
 
 TEST(Conversation, PrefixPlusQueryIsThePrompt) {

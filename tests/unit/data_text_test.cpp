@@ -28,8 +28,6 @@ TEST(TypeCleaning, TrimsCollapsesAndLowers) {
   EXPECT_EQ(clean_type(" \t ", TypeCase::kLower), "");
   EXPECT_EQ(clean_entity("  Paris\xE2\x80\x83"), "Paris");
   EXPECT_EQ(clean_entity("New  York"), "New  York");
-  EXPECT_EQ(parse_type_case("keep"), TypeCase::kKeep);
-  EXPECT_THROW(parse_type_case("upper"), InputError);
 }
 
 TEST(AnswerJson, PythonJsonDumpsForm) {

@@ -144,10 +144,6 @@ TEST(NegativeSampling, ZeroCountTypesAreNeverDrawnAndModesParse) {
   const NegativeSampler sampler({"a", "b"}, {0, 5}, NegativeMode::kUniform);
   for (std::uint64_t s = 0; s < 50; ++s)
     EXPECT_EQ(sampler.sample({}, 2, s), std::vector<std::string>{"b"});
-  EXPECT_EQ(parse_negative_mode("frequency"), NegativeMode::kFrequency);
-  EXPECT_EQ(parse_negative_mode("uniform"), NegativeMode::kUniform);
-  EXPECT_EQ(parse_negative_mode("none"), NegativeMode::kNone);
-  EXPECT_THROW(parse_negative_mode("zipf"), InputError);
   EXPECT_THROW(NegativeSampler({"a", "a"}, {1, 1}, NegativeMode::kUniform), InputError);
 }
 

@@ -282,8 +282,6 @@ TEST(Passages, DirectoriesAreReadInNameOrder) {
   EXPECT_EQ(rows[0]["text"], "Ay.");
   EXPECT_EQ(rows[1]["text"], "Bee.");
   EXPECT_EQ(rows[2]["text"], "Sea.");
-  EXPECT_EQ(parse_corpus_format("jsonl"), CorpusFormat::kJsonl);
-  EXPECT_THROW(parse_corpus_format("xml"), InputError);
 }
 
 }  // namespace

@@ -1,12 +1,14 @@
 // uniner eval: the official UniversalNER metric over benchmark files.
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <iostream>
 #include <memory>
-#include <nlohmann/json.hpp>
+#include <ostream>
 
 #include "commands.h"
+#include "flags.h"
+#include "format/file_io.h"
 #include "uniner/eval/benchmark_eval.h"
+#include "uniner/format/records.h"
 
 namespace uniner::cli {
 
@@ -14,7 +16,8 @@ Runner add_eval_command(CLI::App& app) {
   struct Options {
     std::vector<std::string> gold;
     std::string pred;
-    std::string parser = "official";
+    std::string output = "-";
+    ParserMode parser = ParserMode::kOfficial;  // the metric's own parser, as the paper scores
     bool json = false;
   };
   auto o = std::make_shared<Options>();
@@ -24,13 +27,14 @@ Runner add_eval_command(CLI::App& app) {
       ->required();
   cmd->add_option("--pred", o->pred, "Predictions JSONL {\"id\", \"prediction\"} ('-' = stdin)")
       ->required();
-  cmd->add_option("--parser", o->parser, "Answer parser: official or lenient")
-      ->capture_default_str();
+  add_choice(cmd, "--parser", o->parser, kParserModes, "Answer parser: official or lenient");
+  add_output(cmd, o->output, "Where the report goes");
   cmd->add_flag("--json", o->json, "Print the report as JSON");
   return [o] {
-    const auto mode = parse_parser_mode(o->parser);
+    for (const auto& g : o->gold) refuse_same_file(g, o->output);
+    refuse_same_file(o->pred, o->output);
     const auto predictions = read_predictions(o->pred);
-    const auto report = evaluate_benchmarks(o->gold, predictions, o->pred, mode);
+    const auto report = evaluate_benchmarks(o->gold, predictions, o->pred, o->parser);
     for (const auto& d : report.datasets) {
       if (d.missing) {
         std::fprintf(stderr,
@@ -43,11 +47,13 @@ Runner add_eval_command(CLI::App& app) {
                    "uniner: warning: %zu predictions have ids in no gold file (first: %s)\n",
                    report.unknown_ids.size(), report.unknown_ids.front().c_str());
     }
+    auto out = open_output(o->output);
     if (o->json) {
-      std::cout << report_json(report) << '\n';
+      *out << report_json(report) << '\n';
     } else {
-      std::cout << report_table(report);
+      *out << report_table(report);
     }
+    check_output(*out, o->output);
     return 0;
   };
 }

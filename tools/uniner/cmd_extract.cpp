@@ -1,134 +1,119 @@
-// uniner extract: entities with offsets from passages, with a UniNER model.
+// uniner extract: entities with offsets from passages, with a UniNER model. An output file is
+// written record by record and resumed: see extract_output.h.
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <map>
 #include <memory>
-#include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
 
 #include "commands.h"
-#include "model_flags.h"
+#include "extract_output.h"
+#include "flags.h"
+#include "format/file_io.h"
 #include "progress_line.h"
 #include "text/utf8.h"
 #include "uniner/engine/extractor.h"
 #include "uniner/error.h"
+#include "uniner/format/benchmark_passages.h"
 #include "uniner/format/records.h"
+#include "uniner/format/shard.h"
 
 namespace uniner::cli {
 namespace {
 
-using json = nlohmann::ordered_json;
-
 struct Options {
   ModelFlags model;
-  std::string text, input, types, output = "-", benchmark, format = "auto";
-  std::string mode = "shared", parser = "lenient", system = "text";
-  int max_new_tokens = 256;
-  int max_passage_tokens = 512;
-  int overlap = 64;
+  ExtractOptions lib;
+  std::string text, input, types, output = "-", benchmark, shard;
+  PassageFormat format = PassageFormat::kAuto;
   bool byte_offsets = false;
   bool strict = false;
   bool quiet = false;
+  bool overwrite = false;
 };
 
-json result_json(const PassageResult& r, bool byte_offsets) {
-  json entities = json::array();
-  for (const auto& e : r.entities) {
-    json j = {{"text", e.text}, {"type", e.type}};
-    if (e.found) {
-      j["start"] = byte_offsets ? e.span.byte_start : e.span.start;
-      j["end"] = byte_offsets ? e.span.byte_end : e.span.end;
+// Progress on stderr: passages done of the total when it is known, and the (window, type)
+// answers, which move inside a long passage too; by answers alone for a single passage.
+class ExtractReporter {
+ public:
+  ExtractReporter(bool quiet, std::size_t total) : quiet_(quiet), total_(total) {}
+  void update(const ExtractProgress& p) {
+    if (quiet_) return;
+    const std::string tokens = std::to_string(p.tokens_generated) + " tokens";
+    if (total_ == 1) {
+      line_.update(p.queries_done, p.queries_total, "answers", tokens);
     } else {
-      j["start"] = nullptr;
-      j["end"] = nullptr;
+      line_.update(p.passages_done, total_, "passages",
+                   std::to_string(p.queries_done) + "/" + std::to_string(p.queries_total) +
+                       " answers, " + tokens);
     }
-    j["found"] = e.found;
-    entities.push_back(std::move(j));
   }
-  json raw = json::object();
-  for (const auto& [type, answers] : r.raw) {
-    raw[type] = answers.size() == 1 ? json(answers[0]) : json(answers);
-  }
-  json out = {
-      {"id", r.id}, {"text", r.text}, {"entities", std::move(entities)}, {"raw", std::move(raw)}};
-  if (r.windows > 1) out["windows"] = r.windows;
-  if (!r.error.empty()) out["error"] = r.error;
-  return out;
-}
+  void warning(const std::string& m) { line_.message("warning: ", m); }
+  void finish() { line_.finish(); }
 
-std::string dump(const json& j) {
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
+ private:
+  bool quiet_;
+  std::size_t total_;
+  ProgressLine line_{"extract"};
+};
 
-// Runs the extractor over `next`, reporting skipped records and progress; returns the exit code.
-int run_extraction(Extractor& extractor, const Options& o, std::size_t total,
-                   const std::function<bool(PassageInput&)>& next,
-                   const std::function<void(PassageResult&&)>& emit, std::size_t& problems) {
-  ProgressLine progress("extract");
+// Runs the extractor over `next`; each result goes to `emit`. Returns the passages that failed.
+std::size_t run_extraction(Extractor& extractor, const Options& o, ExtractReporter& reporter,
+                           const std::function<bool(PassageInput&)>& next,
+                           const std::function<void(PassageResult&&)>& emit) {
   std::size_t errors = 0;
-  extractor.run(
-      next,
-      [&](PassageResult&& r) {
-        if (!r.error.empty()) {
-          ++errors;
-          progress.message("warning: ", "passage " + r.id + ": " + r.error);
-          if (o.strict) throw InputError("passage " + r.id + ": " + r.error + " (--strict)");
-        }
-        emit(std::move(r));
-      },
-      [&](const ExtractProgress& p) {
-        if (!o.quiet) {
-          progress.update(p.passages_done, total, "passages",
-                          std::to_string(p.queries_done) + " answers, " +
-                              std::to_string(p.tokens_generated) + " tokens");
-        }
-      });
-  progress.finish();
-  problems += errors;
-  return 0;
+  try {
+    extractor.run(
+        next,
+        [&](PassageResult&& r) {
+          if (!r.error.empty()) {
+            ++errors;
+            reporter.warning("passage " + r.id + ": " + r.error);
+            if (o.strict) throw InputError("passage " + r.id + ": " + r.error + " (--strict)");
+          }
+          emit(std::move(r));
+        },
+        [&](const ExtractProgress& p) { reporter.update(p); });
+  } catch (...) {
+    reporter.finish();
+    throw;
+  }
+  reporter.finish();
+  return errors;
 }
 
-int run_benchmark(Extractor& extractor, const Options& o) {
-  // Group the (sentence, type) records by passage, keeping the file's order.
-  const auto records = read_benchmark(o.benchmark);
-  std::vector<PassageInput> passages;
-  std::vector<std::vector<std::vector<std::string>>> ids;  // [passage][type] -> record ids
-  std::map<std::string, std::size_t> by_text;
-  for (const auto& r : records) {
-    auto [it, fresh] = by_text.emplace(r.text, passages.size());
-    if (fresh) {
-      passages.push_back({std::to_string(passages.size()), r.text, {}});
-      ids.emplace_back();
-    }
-    auto& p = passages[it->second];
-    auto& pid = ids[it->second];
-    std::size_t t = 0;
-    while (t < p.types.size() && p.types[t] != r.type) ++t;
-    if (t == p.types.size()) {
-      p.types.push_back(r.type);
-      pid.emplace_back();
-    }
-    pid[t].push_back(r.id);
-  }
-  std::fprintf(stderr, "extract: %s: %zu records, %zu passages\n", o.benchmark.c_str(),
-               records.size(), passages.size());
+int run_benchmark(const Options& o, const Shard& shard) {
+  auto records = read_benchmark(o.benchmark);
+  const std::size_t all = records.size();
+  if (!shard.whole()) std::erase_if(records, [&](const auto& r) { return !shard.contains(r.id); });
+  const auto groups = group_by_passage(records);
+  std::fprintf(
+      stderr, "extract: %s: %zu records%s, %zu passages\n", o.benchmark.c_str(), records.size(),
+      shard.whole() ? ""
+                    : (" of " + std::to_string(all) + " (shard " + shard.to_string() + ")").c_str(),
+      groups.size());
+  const Model model = load_model(o.model);
+  ExtractOptions lib = o.lib;
+  lib.max_passage_tokens = 0;  // the original asks the whole sentence
+  Extractor extractor(model, lib);
   auto out = open_output(o.output);
-  std::size_t i = 0, problems = 0, written = 0;
-  run_extraction(
-      extractor, o, passages.size(),
-      [&](PassageInput& p) { return i < passages.size() ? (p = passages[i++], true) : false; },
+  std::size_t i = 0, written = 0;
+  ExtractReporter reporter(o.quiet, groups.size());
+  const std::size_t problems = run_extraction(
+      extractor, o, reporter,
+      [&](PassageInput& p) { return i < groups.size() ? (p = groups[i++].passage, true) : false; },
       [&](PassageResult&& r) {
         if (!r.error.empty()) return;  // its records stay missing; eval reports them
-        const std::size_t pi = std::stoul(r.id);
+        const auto& ids = groups[std::stoul(r.id)].record_ids;
         for (std::size_t t = 0; t < r.raw.size(); ++t) {
-          for (const auto& id : ids[pi][t]) {
+          for (const auto& id : ids[t]) {
             write_prediction(*out, id, r.raw[t].second.front());
             ++written;
           }
         }
-      },
-      problems);
-  out->flush();
+        check_output(*out, o.output);
+      });
+  check_output(*out, o.output);
   std::fprintf(stderr, "extract: wrote %zu predictions (%zu passages skipped)\n", written,
                problems);
   return 0;
@@ -141,33 +126,37 @@ Runner add_extract_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("extract", "Extract entities of given types from passages");
   add_model_flags(cmd, o->model);
   auto* text = cmd->add_option("--text", o->text, "One passage");
-  auto* input =
-      cmd->add_option("-i,--input", o->input,
-                      "Passages: plain text (one per line) or JSONL {id, text, types?}; - = stdin");
+  auto* input = add_input(cmd, o->input,
+                          "Passages: plain text (one per line) or JSONL {id, text, types?}", false);
   auto* bench = cmd->add_option("--benchmark", o->benchmark,
                                 "An original benchmark file: writes predictions for `uniner eval`");
   text->excludes(input)->excludes(bench);
   input->excludes(bench);
   cmd->add_option("--types", o->types, "Entity types, comma-separated (default for every passage)");
-  cmd->add_option("--format", o->format, "Input format: auto, text or jsonl")
-      ->capture_default_str();
-  cmd->add_option("-o,--output", o->output, "Output JSONL (- = stdout)")->capture_default_str();
-  cmd->add_option("--mode", o->mode, "shared (prefix shared, batched) or naive (the original)")
-      ->capture_default_str();
-  cmd->add_option("--parser", o->parser, "Answer parser: lenient or official")
-      ->capture_default_str();
-  cmd->add_option("--system", o->system, "System sentence: text or paragraph")
-      ->capture_default_str();
-  cmd->add_option("--max-new-tokens", o->max_new_tokens, "Answer tokens per type")
-      ->capture_default_str();
-  cmd->add_option("--max-passage-tokens", o->max_passage_tokens,
+  add_choice(cmd, "--format", o->format, kPassageFormats, "Input format: auto, text or jsonl");
+  add_output(cmd, o->output,
+             "Output JSONL; a file is appended record by record and resumed when run again");
+  cmd->add_flag("--overwrite", o->overwrite,
+                "Start over: replace an existing output instead of resuming it");
+  cmd->add_option("--shard", o->shard,
+                  "K/N: only the passages (or benchmark records) of shard K of N, by id hash");
+  add_choice(cmd, "--mode", o->lib.mode, kDecodeModes,
+             "shared (prefix shared, batched) or naive (the original)");
+  add_choice(cmd, "--parser", o->lib.parser, kParserModes, "Answer parser: lenient or official");
+  add_choice(cmd, "--system", o->lib.system, kSystemTexts, "System sentence: text or paragraph");
+  cmd->add_option("--max-new-tokens", o->lib.max_new_tokens, "Answer tokens per type")
+      ->capture_default_str()
+      ->check(positive_count());
+  cmd->add_option("--max-passage-tokens", o->lib.max_passage_tokens,
                   "Longer prompts are split into overlapping windows (0 = never)")
-      ->capture_default_str();
-  cmd->add_option("--window-overlap", o->overlap, "Overlap of windows, in tokens")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--window-overlap", o->lib.window_overlap_tokens, "Overlap of windows, in tokens")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--byte-offsets", o->byte_offsets, "Offsets in bytes instead of code points");
-  cmd->add_flag("--strict", o->strict, "Stop at the first bad record instead of skipping it");
-  cmd->add_flag("-q,--quiet", o->quiet, "No progress on stderr");
+  add_strict(cmd, o->strict);
+  add_quiet(cmd, o->quiet);
   return [o, text] {
     const bool have_text = text->count() > 0;
     if (!have_text && o->input.empty() && o->benchmark.empty()) {
@@ -181,50 +170,77 @@ Runner add_extract_command(CLI::App& app) {
         throw InputError("--text: empty text");
       }
     }
-    ExtractOptions eo;
-    eo.mode = parse_decode_mode(o->mode);
-    eo.parser = parse_parser_mode(o->parser);
-    eo.system = parse_system_text(o->system);
-    eo.max_new_tokens = o->max_new_tokens;
-    eo.max_passage_tokens = o->benchmark.empty() ? o->max_passage_tokens : 0;
-    eo.window_overlap_tokens = o->overlap;
-    const PassageFormat format = parse_passage_format(o->format);
-
-    const Model model = Model::load(o->model.path, o->model.options);
-    Extractor extractor(model, eo);
-    if (!o->benchmark.empty()) return run_benchmark(extractor, *o);
-
-    auto out = open_output(o->output);
-    std::size_t problems = 0;
-    const auto emit = [&](PassageResult&& r) {
-      *out << dump(result_json(r, o->byte_offsets)) << '\n';
-    };
-    if (have_text) {
-      bool given = false;
-      run_extraction(
-          extractor, *o, 1,
-          [&](PassageInput& p) {
-            return given ? false : (p = {"1", o->text, types}, given = true);
-          },
-          emit, problems);
-    } else {
-      PassageReader reader(o->input, format, types);
-      std::string problem;
-      run_extraction(
-          extractor, *o, 0,
-          [&](PassageInput& p) {
-            while (reader.next(p, problem)) {
-              if (problem.empty()) return true;
-              ++problems;
-              if (o->strict) throw InputError(problem);
-              std::fprintf(stderr, "uniner: warning: %s (skipped)\n", problem.c_str());
-            }
-            return false;
-          },
-          emit, problems);
+    Shard shard;
+    if (!o->shard.empty()) {
+      shard = parse_shard(o->shard);
+      if (have_text) throw InputError("--shard: splits --input or --benchmark, not --text");
     }
-    out->flush();
-    if (problems) std::fprintf(stderr, "extract: %zu records skipped or failed\n", problems);
+    if (!o->benchmark.empty()) {
+      refuse_same_file(o->benchmark, o->output);
+      return run_benchmark(*o, shard);
+    }
+
+    // Input and output are checked before the model loads: mistakes show at once.
+    std::unique_ptr<PassageReader> reader;
+    if (!have_text) {
+      refuse_same_file(o->input, o->output);
+      reader = std::make_unique<PassageReader>(o->input, o->format, types);
+    }
+    ExtractOutput output(o->output, o->overwrite);
+    ExtractReporter* reporter_ptr = nullptr;
+    bool given = false;
+    std::size_t bad_input = 0;
+    // The passages of this shard, in input order, bad records reported and skipped.
+    const auto read = [&](PassageInput& p) {
+      if (have_text) return given ? false : (p = {"1", o->text, types}, given = true);
+      std::string problem;
+      while (reader->next(p, problem)) {
+        if (problem.empty()) {
+          if (shard.contains(p.id)) return true;
+          continue;
+        }
+        ++bad_input;
+        if (o->strict) throw InputError(problem);
+        if (reporter_ptr) {
+          reporter_ptr->warning(problem + " (skipped)");
+        } else {
+          std::fprintf(stderr, "uniner: warning: %s (skipped)\n", problem.c_str());
+        }
+      }
+      return false;
+    };
+    const std::size_t resumed = output.skip_done(read);
+    std::optional<std::size_t> total = have_text ? std::optional<std::size_t>(1)
+                                                 : count_passages(o->input, reader->jsonl(), shard);
+    const std::size_t left = total ? (*total > resumed ? *total - resumed : 0) : 0;
+    if (resumed && left == 0 && total) {  // every passage is done: no model needed
+      output.finish();
+      std::fprintf(stderr, "extract: %s: complete (%zu records); nothing to do\n",
+                   o->output.c_str(), resumed);
+      return 0;
+    }
+
+    const Model model = load_model(o->model);
+    Extractor extractor(model, o->lib);
+    ExtractReporter reporter(o->quiet, left);
+    reporter_ptr = &reporter;
+    std::size_t written = 0;
+    const std::size_t failed =
+        run_extraction(extractor, *o, reporter, read, [&](PassageResult&& r) {
+          output.write(to_extract_record(r, o->byte_offsets));
+          ++written;
+        });
+    output.finish();
+    if (written + resumed == 0 && bad_input == 0 && !have_text) {
+      std::fprintf(stderr, "uniner: warning: %s: no passages%s\n", o->input.c_str(),
+                   shard.whole() ? "" : " in this shard");
+    }
+    std::fprintf(stderr, "extract: wrote %zu records", written);
+    if (resumed) std::fprintf(stderr, " (%zu already done)", resumed);
+    if (failed + bad_input) {
+      std::fprintf(stderr, "; %zu records skipped or failed", failed + bad_input);
+    }
+    std::fprintf(stderr, "\n");
     return 0;
   };
 }

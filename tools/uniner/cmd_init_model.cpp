@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "commands.h"
+#include "format/file_io.h"
 #include "uniner/engine/model_init.h"
 
 namespace uniner::cli {
@@ -13,7 +14,7 @@ Runner add_init_model_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "init-model", "Write a random-initialized LLaMA model (GGUF) with a given tokenizer");
   cmd->add_option("--vocab", o->vocab_path, "GGUF whose tokenizer is copied")->required();
-  cmd->add_option("--out", o->out_path, "Output GGUF")->required();
+  cmd->add_option("-o,--output,--out", o->out_path, "Output GGUF")->required();
   cmd->add_option("--dim", o->dim, "Embedding size")->capture_default_str();
   cmd->add_option("--layers", o->layers, "Transformer blocks")->capture_default_str();
   cmd->add_option("--heads", o->heads, "Attention heads")->capture_default_str();
@@ -24,6 +25,7 @@ Runner add_init_model_command(CLI::App& app) {
   cmd->add_option("--init-std", o->init_std, "Std of the normal init")->capture_default_str();
   cmd->add_flag("--f16", o->f16, "Store matrices as f16");
   return [o] {
+    refuse_same_file(o->vocab_path, o->out_path);
     init_model(*o);
     std::fprintf(stderr, "init-model: wrote %s (dim %d, %d layers, %d heads, ff %d)\n",
                  o->out_path.c_str(), o->dim, o->layers, o->heads, o->ff);

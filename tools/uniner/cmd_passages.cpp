@@ -1,13 +1,18 @@
 // uniner passages: a raw corpus to passages of at most N tokens (JSON Lines {"id", "text"}).
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <ostream>
 
 #include "commands.h"
 #include "data_cli.h"
+#include "flags.h"
+#include "format/file_io.h"
 #include "uniner/data/passages.h"
 #include "uniner/engine/vocab.h"
+#include "uniner/error.h"
 #include "uniner/format/records.h"
 
 namespace uniner::cli {
@@ -17,24 +22,21 @@ Runner add_passages_command(CLI::App& app) {
     std::vector<std::string> inputs;
     std::string output = "-";
     std::string vocab;
-    std::string format = "auto";
+    bool quiet = false;
     PassagesOptions lib;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand(
       "passages", "Cut a raw corpus into passages of at most N tokens, deduplicated and sampled");
-  cmd->add_option("--input", o->inputs, "Text or JSON Lines files, directories, or '-' for stdin")
-      ->required();
-  cmd->add_option("--output", o->output, "Passages JSONL {\"id\", \"text\"} ('-' = stdout)")
-      ->capture_default_str();
+  add_inputs(cmd, o->inputs, "Text or JSON Lines files, or directories of them");
+  add_output(cmd, o->output, "Passages JSONL {\"id\", \"text\"}");
   cmd->add_option("--vocab", o->vocab, "GGUF model or vocabulary that counts the tokens")
       ->required();
   cmd->add_option("--max-tokens", o->lib.max_tokens, "Longest passage, in tokens")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--format", o->format,
-                  "Input format: auto (.jsonl/.ndjson are JSON Lines), text or jsonl")
-      ->capture_default_str();
+      ->check(positive_count());
+  add_choice(cmd, "--format", o->lib.format, kCorpusFormats,
+             "Input format: auto (.jsonl/.ndjson are JSON Lines), text or jsonl");
   cmd->add_option("--field", o->lib.field, "JSON Lines: the field holding the text")
       ->capture_default_str();
   cmd->add_option("--sample", o->lib.sample, "Keep a uniform random sample of N passages (0 = all)")
@@ -42,16 +44,37 @@ Runner add_passages_command(CLI::App& app) {
   cmd->add_option("--seed", o->lib.seed, "Seed of the sample")->capture_default_str();
   cmd->add_option("--id-prefix", o->lib.id_prefix, "Passage ids are this prefix + a number")
       ->capture_default_str();
-  cmd->add_flag("--strict", o->lib.strict, "Stop at the first bad record instead of skipping it");
+  add_strict(cmd, o->lib.strict);
+  add_quiet(cmd, o->quiet);
   return [o] {
-    o->lib.format = parse_corpus_format(o->format);
+    for (const auto& in : o->inputs) {
+      refuse_same_file(in, o->output);
+      std::error_code ec;
+      if (o->output != "-" && std::filesystem::is_directory(in, ec)) {
+        const auto dir = std::filesystem::weakly_canonical(in, ec).string() + "/";
+        const auto out = std::filesystem::weakly_canonical(o->output, ec).string();
+        if (out.rfind(dir, 0) == 0) {
+          throw InputError(o->output + ": is inside the input directory " + in +
+                           ", which is read whole: choose an output elsewhere");
+        }
+      }
+    }
     const Vocab vocab = Vocab::load(o->vocab);
     auto out = open_output(o->output);
-    DataReporter reporter("passages");
-    const auto report = make_passages(
-        o->inputs, *out, o->lib, [&](std::string_view s) { return vocab.count_tokens(s); },
-        reporter.callbacks());
+    DataReporter reporter("passages", o->quiet);
+    PassagesReport report;
+    try {
+      report = make_passages(
+          o->inputs, *out, o->lib, [&](std::string_view s) { return vocab.count_tokens(s); },
+          reporter.callbacks());
+    } catch (const Error&) {
+      const int err = errno;
+      reporter.finish();
+      rethrow_write_failure(out.get(), o->output, err);
+      throw;
+    }
     reporter.finish();
+    check_output(*out, o->output);
     std::fprintf(stderr,
                  "passages: %zu documents, %zu passages (%zu duplicates removed), %zu written",
                  report.documents, report.passages, report.duplicates, report.written);

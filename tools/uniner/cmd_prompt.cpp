@@ -1,19 +1,22 @@
 // uniner prompt: print the exact inference prompt for one (text, type).
 #include <CLI/CLI.hpp>
-#include <iostream>
 #include <memory>
+#include <ostream>
 
 #include "commands.h"
 #include "engine/prompt_tokens.h"
+#include "flags.h"
 #include "text/utf8.h"
 #include "uniner/error.h"
 #include "uniner/format/conversation.h"
+#include "uniner/format/records.h"
 
 namespace uniner::cli {
 
 Runner add_prompt_command(CLI::App& app) {
   struct Options {
-    std::string text, type, system = "text", model;
+    std::string text, type, model, output = "-";
+    SystemText system = ExtractOptions{}.system;
     bool tokens = false;
   };
   auto o = std::make_shared<Options>();
@@ -21,23 +24,25 @@ Runner add_prompt_command(CLI::App& app) {
       app.add_subcommand("prompt", "Print the exact inference prompt for a text and a type");
   cmd->add_option("--text", o->text, "Passage text")->required();
   cmd->add_option("--type", o->type, "Entity type")->required();
-  cmd->add_option("--system", o->system, "System sentence: text (released models) or paragraph")
-      ->capture_default_str();
+  add_choice(cmd, "--system", o->system, kSystemTexts,
+             "System sentence: text (released models) or paragraph");
   cmd->add_option("-m,--model", o->model, "GGUF model or vocabulary, for --tokens");
   cmd->add_flag("--tokens", o->tokens,
                 "Print the token ids the engine feeds (BOS, prefix, query), space-separated");
+  add_output(cmd, o->output, "Where the prompt goes");
   return [o] {
     require_utf8(o->text, "--text");
     require_utf8(o->type, "--type");
-    const SystemText system = parse_system_text(o->system);
+    if (o->tokens && o->model.empty()) throw InputError("--tokens needs --model");
+    auto out = open_output(o->output);
     if (!o->tokens) {
-      std::cout << inference_prompt(o->text, o->type, system) << '\n';
-      return 0;
+      *out << inference_prompt(o->text, o->type, o->system) << '\n';
+    } else {
+      const auto ids = prompt_tokens(Vocab::load(o->model), o->text, o->type, o->system);
+      for (std::size_t i = 0; i < ids.size(); ++i) *out << (i ? " " : "") << ids[i];
+      *out << '\n';
     }
-    if (o->model.empty()) throw InputError("--tokens needs --model");
-    const auto ids = prompt_tokens(Vocab::load(o->model), o->text, o->type, system);
-    for (std::size_t i = 0; i < ids.size(); ++i) std::cout << (i ? " " : "") << ids[i];
-    std::cout << '\n';
+    check_output(*out, o->output);
     return 0;
   };
 }

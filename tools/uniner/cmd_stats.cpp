@@ -1,11 +1,12 @@
 // uniner stats: passages, mentions, types and the frequency-tier table of a data file.
 #include <CLI/CLI.hpp>
-#include <iostream>
 #include <memory>
-#include <nlohmann/json.hpp>
+#include <ostream>
 
 #include "commands.h"
 #include "data_cli.h"
+#include "flags.h"
+#include "format/file_io.h"
 #include "uniner/data/dataset_stats.h"
 #include "uniner/format/records.h"
 
@@ -15,27 +16,25 @@ Runner add_stats_command(CLI::App& app) {
   struct Options {
     std::string input;
     std::string output = "-";
-    std::string type_case = "lower";
     bool json = false;
+    bool quiet = false;
     StatsOptions lib;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand(
       "stats", "Statistics of an annotation or instruction-data file (frequency tiers of types)");
-  cmd->add_option("file,--input", o->input,
-                  "Annotations JSONL, or instruction data (JSON array or JSONL); '-' = stdin")
-      ->required();
-  cmd->add_option("--output", o->output, "Where the report goes ('-' = stdout)")
-      ->capture_default_str();
-  cmd->add_option("--type-case", o->type_case, "Type names: lower or keep (as build-data)")
-      ->capture_default_str();
+  add_input(cmd, o->input, "Annotations JSONL, or instruction data (JSON array or JSONL)");
+  add_output(cmd, o->output, "Where the report goes");
+  add_choice(cmd, "--type-case", o->lib.type_case, kTypeCases,
+             "Type names: lower or keep (as build-data)");
   cmd->add_option("--examples", o->lib.examples, "Example types listed per tier")
       ->capture_default_str();
   cmd->add_flag("--json", o->json, "Print the report as JSON");
-  cmd->add_flag("--strict", o->lib.strict, "Stop at the first bad record instead of skipping it");
+  add_strict(cmd, o->lib.strict);
+  add_quiet(cmd, o->quiet);
   return [o] {
-    o->lib.type_case = parse_type_case(o->type_case);
-    DataReporter reporter("stats");
+    refuse_same_file(o->input, o->output);
+    DataReporter reporter("stats", o->quiet);
     const auto stats = compute_stats(o->input, o->lib, reporter.callbacks());
     reporter.finish();
     auto out = open_output(o->output);
@@ -44,7 +43,7 @@ Runner add_stats_command(CLI::App& app) {
     } else {
       *out << stats_table(stats);
     }
-    out->flush();
+    check_output(*out, o->output);
     return 0;
   };
 }

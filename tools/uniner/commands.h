@@ -21,5 +21,6 @@ Runner add_stats_command(CLI::App& app);
 Runner add_build_data_command(CLI::App& app);
 Runner add_convert_command(CLI::App& app);
 Runner add_annotate_command(CLI::App& app);
+Runner add_merge_command(CLI::App& app);
 
 }  // namespace uniner::cli

@@ -1,5 +1,5 @@
-// What the data subcommands (passages, stats, build-data, convert) share on the command line:
-// printing the library's warnings (the first few, then a count) and its progress (a live line
+// What the data subcommands (passages, stats, build-data, convert, merge) share on the command
+// line: printing the library's warnings (the first few, then a count) and its progress (a live line
 // on a terminal, a plain line every few seconds otherwise), both on stderr.
 #pragma once
 
@@ -14,8 +14,9 @@ namespace uniner::cli {
 
 class DataReporter {
  public:
-  explicit DataReporter(std::string command, std::size_t max_warnings = 20)
-      : progress_(std::move(command)), max_warnings_(max_warnings) {}
+  // `quiet`: no progress (warnings are still shown).
+  explicit DataReporter(std::string command, bool quiet = false, std::size_t max_warnings = 20)
+      : progress_(std::move(command)), quiet_(quiet), max_warnings_(max_warnings) {}
 
   DataCallbacks callbacks() {
     DataCallbacks cb;
@@ -23,6 +24,7 @@ class DataReporter {
       if (warnings_++ < max_warnings_) progress_.message("warning: ", message);
     };
     cb.progress = [this](const DataProgress& p) {
+      if (quiet_) return;
       const bool final = p.total != 0 && p.done == p.total;
       progress_.update(p.done, p.total, std::string(p.stage), {}, final);
     };
@@ -40,6 +42,7 @@ class DataReporter {
 
  private:
   ProgressLine progress_;
+  bool quiet_;
   std::size_t max_warnings_;
   std::size_t warnings_ = 0;
 };

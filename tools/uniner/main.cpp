@@ -4,22 +4,43 @@
 #include <exception>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "commands.h"
 #include "uniner/error.h"
+
+namespace {
+
+// llama.cpp's users type -ngl N (or -ngl=N) for --n-gpu-layers; CLI11 has no multi-letter short
+// flags, so the spelling is rewritten before parsing.
+std::vector<std::string> llama_cpp_aliases(int argc, char** argv) {
+  std::vector<std::string> args(argv, argv + argc);
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    if (args[i] == "--") break;
+    if (args[i] == "-ngl") args[i] = "--n-gpu-layers";
+    if (args[i].rfind("-ngl=", 0) == 0) args[i] = "--n-gpu-layers=" + args[i].substr(5);
+  }
+  return args;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace uniner::cli;
   CLI::App app{"uniner: open named-entity recognition with UniversalNER models, in C++"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "uniner 0.1.0");
+  // Usage errors look like every other error, and say where help is.
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return std::string("uniner: error: ") + e.what() + "\nRun with --help for more information.\n";
+  });
 
   const std::pair<const char*, Runner (*)(CLI::App&)> table[] = {
       {"prompt", add_prompt_command},         {"eval", add_eval_command},
       {"extract", add_extract_command},       {"init-model", add_init_model_command},
       {"passages", add_passages_command},     {"stats", add_stats_command},
       {"build-data", add_build_data_command}, {"convert", add_convert_command},
-      {"annotate", add_annotate_command},
+      {"annotate", add_annotate_command},     {"merge", add_merge_command},
   };
   std::map<std::string, Runner> runners;
   for (const auto& [name, add] : table) runners[name] = add(app);
@@ -41,7 +62,10 @@ int main(int argc, char** argv) {
   }
 
   try {
-    app.parse(argc, argv);
+    auto args = llama_cpp_aliases(argc, argv);
+    std::vector<char*> raw;
+    for (auto& a : args) raw.push_back(a.data());
+    app.parse(static_cast<int>(raw.size()), raw.data());
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;  // usage errors exit 2, as every other bad input

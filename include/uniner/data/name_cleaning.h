@@ -15,9 +15,6 @@ enum class TypeCase {
   kLower,  // full Unicode lowercasing ("Person" -> "person")
 };
 
-// "keep" / "lower"; throws InputError otherwise.
-TypeCase parse_type_case(std::string_view name);
-
 // Trims, collapses every run of Unicode whitespace to one space, then applies `type_case`.
 // `type` must be valid UTF-8. An empty result means "no type".
 std::string clean_type(std::string_view type, TypeCase type_case);

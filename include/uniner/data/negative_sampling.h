@@ -19,8 +19,6 @@ namespace uniner {
 
 enum class NegativeMode { kNone, kUniform, kFrequency };
 
-// "none" / "uniform" / "frequency"; throws InputError otherwise.
-NegativeMode parse_negative_mode(std::string_view name);
 std::string_view negative_mode_name(NegativeMode mode);
 
 class NegativeSampler {

@@ -32,9 +32,6 @@ enum class CorpusFormat {
   kJsonl,  // one JSON object per line, the document in `field`
 };
 
-// "auto" / "text" / "jsonl"; throws InputError otherwise.
-CorpusFormat parse_corpus_format(std::string_view name);
-
 struct PassagesOptions {
   std::size_t max_tokens = 256;  // passage length limit, in tokens of the given counter
   CorpusFormat format = CorpusFormat::kAuto;  // how inputs are read

@@ -25,8 +25,8 @@
 
 #include "uniner/data/callbacks.h"
 #include "uniner/data/label_map.h"
-#include "uniner/data/labeled_data.h"
 #include "uniner/data/name_cleaning.h"
+#include "uniner/format/labeled_data.h"
 
 namespace uniner {
 
@@ -35,9 +35,6 @@ enum class SupervisedFormat {
   kConll,
   kSpans,
 };
-
-// "auto" / "conll" / "spans"; throws InputError otherwise.
-SupervisedFormat parse_supervised_format(std::string_view name);
 
 struct ConvertOptions {
   SupervisedFormat format = SupervisedFormat::kAuto;  // how the input is read

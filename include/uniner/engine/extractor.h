@@ -18,6 +18,7 @@
 #include "uniner/engine/model.h"
 #include "uniner/format/answer_parser.h"
 #include "uniner/format/conversation.h"
+#include "uniner/format/extract_record.h"
 #include "uniner/format/passage_reader.h"
 #include "uniner/text/locate.h"
 
@@ -27,7 +28,6 @@ enum class DecodeMode {
   kShared,  // prefix decoded once per passage, all types and passages batched (default)
   kNaive,   // the original: every (passage, type) prompt from scratch, one at a time
 };
-DecodeMode parse_decode_mode(std::string_view name);  // "shared" / "naive"; throws InputError
 
 struct ExtractOptions {
   DecodeMode mode = DecodeMode::kShared;     // how prompts are decoded (answers are the same)
@@ -57,11 +57,18 @@ struct PassageResult {
   std::string error;  // non-empty: the passage was not processed, and why
 };
 
+// Reported after every passage emitted and every batch of answers (a long passage with many
+// windows reports as its answers come in, before it is done).
 struct ExtractProgress {
   std::size_t passages_done = 0;
-  std::size_t queries_done = 0;  // (window, type) answers
+  std::size_t queries_done = 0;   // (window, type) answers
+  std::size_t queries_total = 0;  // (window, type) questions of the passages read so far
   std::size_t tokens_generated = 0;
 };
+
+// The output record of a result (format/extract_record.h): offsets in code points, or in bytes
+// when `byte_offsets`.
+ExtractRecord to_extract_record(const PassageResult& result, bool byte_offsets = false);
 
 // Checks one passage the way the extractor does; returns the reason it cannot be processed, or
 // an empty string.

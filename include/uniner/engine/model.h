@@ -26,6 +26,10 @@ struct ModelOptions {
   int parallel = 64;        // most sequences decoded together (1..256)
 };
 
+// Whether this build of llama.cpp can offload layers to a GPU. When it cannot,
+// ModelOptions::gpu_layers is ignored and everything runs on the CPU.
+bool gpu_offload_supported();
+
 class Model {
  public:
   // Throws InputError for a missing file, a non-GGUF file, a model llama.cpp cannot load, or a

@@ -27,9 +27,6 @@ namespace uniner {
 
 enum class ParserMode { kOfficial, kLenient };
 
-// "official" / "lenient"; throws InputError otherwise.
-ParserMode parse_parser_mode(std::string_view name);
-
 // The entity strings as written, exact duplicates removed (first occurrence kept).
 std::vector<std::string> parse_answer(std::string_view answer, ParserMode mode);
 

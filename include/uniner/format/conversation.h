@@ -16,8 +16,6 @@ namespace uniner {
 // copy of the original code says `paragraph`.
 enum class SystemText { kText, kParagraph };
 
-// Parses "text" / "paragraph"; throws InputError otherwise.
-SystemText parse_system_text(std::string_view name);
 std::string_view system_message(SystemText system);
 
 inline constexpr std::string_view kEosText = "</s>";

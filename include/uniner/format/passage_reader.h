@@ -17,7 +17,6 @@ struct PassageInput {
 };
 
 enum class PassageFormat { kAuto, kText, kJsonl };
-PassageFormat parse_passage_format(std::string_view name);  // auto|text|jsonl; throws InputError
 
 // Splits "a,b , c" into trimmed, non-empty types; throws InputError for an empty list or a type
 // with a newline.
@@ -35,6 +34,9 @@ class PassageReader {
   // skipped and described in `problem` as "file:line: reason"; the call returns true with
   // `problem` set and `out` untouched so the caller can report it.
   bool next(PassageInput& out, std::string& problem);
+
+  // Whether the input is read as JSON Lines (else plain text, one passage per line).
+  bool jsonl() const { return jsonl_; }
 
  private:
   std::string path_;

@@ -87,10 +87,11 @@ BuildDataReport build_instruction_data(const std::string& input, std::ostream& t
                                        std::ostream* dev, const BuildDataOptions& options,
                                        const DataCallbacks& callbacks) {
   if (options.dev_fraction < 0 || options.dev_fraction > 1 || std::isnan(options.dev_fraction)) {
-    throw InputError("--dev-fraction: must be in [0, 1]");
+    throw InputError("dev fraction must be in [0, 1], got " + std::to_string(options.dev_fraction));
   }
   if (options.dev_fraction > 0 && dev == nullptr) {
-    throw InputError("--dev-fraction: needs a dev output (--dev-output)");
+    throw InputError("a dev fraction of " + std::to_string(options.dev_fraction) +
+                     " needs a dev output stream");
   }
   const TypeCase type_case = options.definition ? TypeCase::kKeep : options.type_case;
   const bool may_sample =

@@ -22,13 +22,6 @@ bool is_ascii(std::string_view s) {
 
 }  // namespace
 
-TypeCase parse_type_case(std::string_view name) {
-  if (name == "keep") return TypeCase::kKeep;
-  if (name == "lower") return TypeCase::kLower;
-  throw InputError(std::string("--type-case: expected 'keep' or 'lower', got '") +
-                   std::string(name) + "'");
-}
-
 std::string clean_type(std::string_view type, TypeCase type_case) {
   std::string out;
   out.reserve(type.size());

@@ -14,14 +14,6 @@ bool contains(const std::vector<std::size_t>& v, std::size_t x) {
 
 }  // namespace
 
-NegativeMode parse_negative_mode(std::string_view name) {
-  if (name == "none") return NegativeMode::kNone;
-  if (name == "uniform") return NegativeMode::kUniform;
-  if (name == "frequency") return NegativeMode::kFrequency;
-  throw InputError("--negatives: expected 'none', 'uniform' or 'frequency', got '" +
-                   std::string(name) + "'");
-}
-
 std::string_view negative_mode_name(NegativeMode mode) {
   switch (mode) {
     case NegativeMode::kNone:

@@ -137,7 +137,7 @@ PassageSplitter::PassageSplitter(std::size_t max_tokens, TokenCounter count_toke
       count_(std::move(count_tokens)),
       emit_(std::move(emit)),
       lookahead_(std::max<std::size_t>(max_tokens * kBytesPerToken, 64)) {
-  if (max_tokens_ == 0) throw InputError("--max-tokens: must be at least 1");
+  if (max_tokens_ == 0) throw InputError("passage max_tokens must be at least 1, got 0");
 }
 
 void PassageSplitter::feed(std::string_view chunk) {

@@ -206,18 +206,10 @@ class CorpusReader {
 
 }  // namespace
 
-CorpusFormat parse_corpus_format(std::string_view name) {
-  if (name == "auto") return CorpusFormat::kAuto;
-  if (name == "text") return CorpusFormat::kText;
-  if (name == "jsonl") return CorpusFormat::kJsonl;
-  throw InputError(std::string("--format: expected 'auto', 'text' or 'jsonl', got '") +
-                   std::string(name) + "'");
-}
-
 PassagesReport make_passages(const std::vector<std::string>& inputs, std::ostream& out,
                              const PassagesOptions& options, const TokenCounter& count_tokens,
                              const DataCallbacks& callbacks) {
-  if (inputs.empty()) throw InputError("--input: no input given");
+  if (inputs.empty()) throw InputError("passages: no input given");
   PassagesReport report;
   PassageSink sink(out, options, report);
   CorpusReader reader(options, count_tokens, callbacks, sink, report);

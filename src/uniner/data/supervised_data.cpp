@@ -34,14 +34,6 @@ std::vector<std::size_t> sample_indices(std::size_t n, std::size_t keep, std::ui
 
 }  // namespace
 
-SupervisedFormat parse_supervised_format(std::string_view name) {
-  if (name == "auto") return SupervisedFormat::kAuto;
-  if (name == "conll") return SupervisedFormat::kConll;
-  if (name == "spans") return SupervisedFormat::kSpans;
-  throw InputError(std::string("--format: expected 'auto', 'conll' or 'spans', got '") +
-                   std::string(name) + "'");
-}
-
 ConvertReport convert_supervised(const std::string& input, std::ostream& train,
                                  std::ostream* benchmark, const ConvertOptions& options,
                                  const DataCallbacks& callbacks) {
@@ -49,8 +41,9 @@ ConvertReport convert_supervised(const std::string& input, std::ostream& train,
                      (options.format == SupervisedFormat::kAuto && is_jsonl_name(input));
   ConvertReport report;
   std::vector<LabeledSentence> sentences =
-      spans ? read_spans_jsonl(input, options.strict, callbacks, &report.bad_records)
-            : read_conll(input, {options.column, options.strict}, callbacks, &report.bad_records);
+      spans ? read_spans_jsonl(input, options.strict, callbacks.warning, &report.bad_records)
+            : read_conll(input, {options.column, options.strict}, callbacks.warning,
+                         &report.bad_records);
 
   // Map and clean the labels; the dataset's types in order of first appearance.
   for (auto& s : sentences) {

@@ -16,12 +16,6 @@
 
 namespace uniner {
 
-DecodeMode parse_decode_mode(std::string_view name) {
-  if (name == "shared") return DecodeMode::kShared;
-  if (name == "naive") return DecodeMode::kNaive;
-  throw InputError("--mode: expected 'shared' or 'naive', got '" + std::string(name) + "'");
-}
-
 std::string validate_passage(const PassageInput& p) {
   if (auto bad = find_invalid_utf8(p.text)) {
     return "text: invalid UTF-8 at byte " + std::to_string(bad->byte_offset) + ": " + bad->reason;
@@ -136,9 +130,13 @@ void assemble(Pending& p, ParserMode parser) {
 
 Extractor::Extractor(const Model& model, ExtractOptions options)
     : impl_(std::make_unique<Impl>(model, options)) {
-  if (options.max_new_tokens < 1) throw InputError("--max-new-tokens must be at least 1");
+  if (options.max_new_tokens < 1)
+    throw InputError("max_new_tokens must be at least 1, got " +
+                     std::to_string(options.max_new_tokens));
   if (options.max_passage_tokens < 0 || options.window_overlap_tokens < 0) {
-    throw InputError("--max-passage-tokens and the window overlap must not be negative");
+    throw InputError("max_passage_tokens and window_overlap_tokens must not be negative, got " +
+                     std::to_string(options.max_passage_tokens) + " and " +
+                     std::to_string(options.window_overlap_tokens));
   }
 }
 Extractor::Extractor(Extractor&&) noexcept = default;
@@ -208,7 +206,8 @@ void Extractor::run(const std::function<bool(PassageInput&)>& next,
       const auto limit = static_cast<std::size_t>(opt.max_passage_tokens);
       if (overhead + 8 > limit) {
         p.result.error = "the prompt without text already takes " + std::to_string(overhead) +
-                         " tokens: raise --max-passage-tokens or shorten the types";
+                         " tokens, over the passage token limit " + std::to_string(limit) +
+                         ": raise the limit or shorten the types";
         p.ready = true;
         return;
       }
@@ -219,6 +218,7 @@ void Extractor::run(const std::function<bool(PassageInput&)>& next,
                                         static_cast<std::size_t>(opt.window_overlap_tokens), count);
     }
     p.result.windows = p.windows.size();
+    prog.queries_total += p.windows.size() * p.input.types.size();
     p.answers.assign(p.input.types.size(), std::vector<std::string>(p.windows.size()));
     for (std::size_t w = 0; w < p.windows.size(); ++w) {
       const auto& win = p.windows[w];
@@ -243,8 +243,8 @@ void Extractor::run(const std::function<bool(PassageInput&)>& next,
         const std::size_t need = q.size() + static_cast<std::size_t>(opt.max_new_tokens);
         if (prefix.size() + need > n_ctx) {
           p.result.error = "a prompt of " + std::to_string(prefix.size() + q.size()) +
-                           " tokens plus --max-new-tokens does not fit --ctx-size " +
-                           std::to_string(n_ctx);
+                           " tokens plus " + std::to_string(opt.max_new_tokens) +
+                           " new tokens does not fit the context of " + std::to_string(n_ctx);
           // Drop the jobs queued for this passage.
           while (p.jobs_left > 0) {
             job_info.erase(jobs.back().tag);
@@ -289,8 +289,10 @@ void Extractor::run(const std::function<bool(PassageInput&)>& next,
       prog.tokens_generated += r.answers[k].size();
       ++prog.queries_done;
     }
+    const std::size_t emitted = prog.passages_done;
     if (--info.passage->jobs_left == 0) assemble(*info.passage, opt.parser);
     flush();
+    if (progress && prog.passages_done == emitted) progress(prog);
   };
 
   if (opt.mode == DecodeMode::kNaive) {
@@ -299,6 +301,24 @@ void Extractor::run(const std::function<bool(PassageInput&)>& next,
     engine::generate_shared(im.ctx.get(), gen, source, sink);
   }
   flush();
+}
+
+ExtractRecord to_extract_record(const PassageResult& r, bool byte_offsets) {
+  ExtractRecord out;
+  out.id = r.id;
+  out.text = r.text;
+  for (const auto& e : r.entities) {
+    ExtractRecord::Entity x{e.text, e.type, std::nullopt, std::nullopt, e.found};
+    if (e.found) {
+      x.start = byte_offsets ? e.span.byte_start : e.span.start;
+      x.end = byte_offsets ? e.span.byte_end : e.span.end;
+    }
+    out.entities.push_back(std::move(x));
+  }
+  out.raw = r.raw;
+  out.windows = r.windows;
+  out.error = r.error;
+  return out;
 }
 
 PassageResult Extractor::extract(const PassageInput& passage) {

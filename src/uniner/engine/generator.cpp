@@ -3,6 +3,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "uniner/error.h"
 
@@ -15,6 +16,16 @@ TokenId argmax_token(const float* logits, int n_vocab) {
   return best;
 }
 
+TokenId greedy_token(llama_context* ctx, int32_t i, int n_vocab) {
+  const float* logits = llama_get_logits_ith(ctx, i);
+  if (logits == nullptr) {
+    throw Error("llama.cpp returned no logits for batch index " + std::to_string(i) +
+                " (llama_get_logits_ith gave a null pointer): the batch did not request them or "
+                "the decode failed");
+  }
+  return argmax_token(logits, n_vocab);
+}
+
 std::size_t cells_needed(const GenJob& job, int max_new_tokens) {
   std::size_t n = job.prefix.size();
   for (const auto& q : job.queries) n += q.size() + static_cast<std::size_t>(max_new_tokens);
@@ -24,8 +35,10 @@ std::size_t cells_needed(const GenJob& job, int max_new_tokens) {
 void decode_or_throw(llama_context* ctx, const llama_batch& batch) {
   const int32_t rc = llama_decode(ctx, batch);
   if (rc != 0) {
-    throw Error("llama_decode failed (code " + std::to_string(rc) +
-                (rc == 1 ? ": no KV slot; use a larger --ctx-size" : "") + ")");
+    throw Error(
+        "llama_decode failed (code " + std::to_string(rc) +
+        (rc == 1 ? ": no KV slot: the context is too small for the sequences in flight" : "") +
+        ")");
   }
 }
 
@@ -211,7 +224,7 @@ class SharedScheduler {
           end_sequence(*a, s);
           continue;
         }
-        const TokenId t = argmax_token(llama_get_logits_ith(ctx_, s.out), n_vocab_);
+        const TokenId t = greedy_token(ctx_, s.out, n_vocab_);
         auto& answer = a->result.answers[q];
         if (llama_vocab_is_eog(vocab_, t)) {
           end_sequence(*a, s);

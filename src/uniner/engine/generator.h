@@ -65,4 +65,8 @@ void decode_or_throw(llama_context* ctx, const llama_batch& batch);
 // The greedy choice: the highest logit, the lowest id on ties.
 TokenId argmax_token(const float* logits, int n_vocab);
 
+// The greedy choice from the logits of batch index `i` of the last decode. Throws Error when
+// llama.cpp has none for it (llama_get_logits_ith returned a null pointer).
+TokenId greedy_token(llama_context* ctx, int32_t i, int n_vocab);
+
 }  // namespace uniner::engine

@@ -27,12 +27,21 @@ Vocab borrow_vocab(const llama_model* model) {
 
 }  // namespace
 
+bool gpu_offload_supported() {
+  engine::ensure_backend();
+  return llama_supports_gpu_offload();
+}
+
 Model Model::load(const std::string& path, const ModelOptions& options) {
   if (options.parallel < 1 || options.parallel > 256) {
-    throw InputError("--parallel must be between 1 and 256");
+    throw InputError("parallel sequences must be between 1 and 256, got " +
+                     std::to_string(options.parallel));
   }
   if (options.context_size < 64 || options.batch_size < 1 || options.ubatch_size < 1) {
-    throw InputError("--ctx-size must be at least 64 and --batch-size positive");
+    throw InputError("context size must be at least 64 (got " +
+                     std::to_string(options.context_size) + ") and batch sizes positive (got " +
+                     std::to_string(options.batch_size) + " and " +
+                     std::to_string(options.ubatch_size) + ")");
   }
   auto params = llama_model_default_params();
   params.n_gpu_layers = options.gpu_layers;
@@ -81,7 +90,7 @@ engine::ContextPtr Model::Impl::new_context() const {
   engine::ContextPtr ctx(llama_init_from_model(model.get(), cp));
   if (!ctx) {
     throw Error(path + ": cannot create a llama.cpp context (ctx " +
-                std::to_string(options.context_size) + "); try a smaller --ctx-size");
+                std::to_string(options.context_size) + "); a smaller context needs less memory");
   }
   return ctx;
 }

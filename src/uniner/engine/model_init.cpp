@@ -3,6 +3,9 @@
 #include <ggml.h>
 #include <gguf.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <memory>
 #include <random>
 #include <vector>
@@ -23,12 +26,17 @@ struct GgmlDeleter {
 void check_shape(const InitModelOptions& o, int kv_heads) {
   const auto bad = [](const std::string& why) { return InputError("init-model: " + why); };
   if (o.dim <= 0 || o.layers <= 0 || o.heads <= 0 || o.ff <= 0 || o.ctx <= 0) {
-    throw bad("--dim, --layers, --heads, --ff and --ctx must be positive");
+    throw bad("dim, layers, heads, ff and ctx must be positive (got dim " + std::to_string(o.dim) +
+              ", layers " + std::to_string(o.layers) + ", heads " + std::to_string(o.heads) +
+              ", ff " + std::to_string(o.ff) + ", ctx " + std::to_string(o.ctx) + ")");
   }
-  if (o.dim % o.heads != 0) throw bad("--dim must be divisible by --heads");
+  if (o.dim % o.heads != 0)
+    throw bad("dim " + std::to_string(o.dim) + " must be divisible by heads " +
+              std::to_string(o.heads));
   if ((o.dim / o.heads) % 2 != 0) throw bad("the head size (dim / heads) must be even for RoPE");
   if (kv_heads <= 0 || o.heads % kv_heads != 0)
-    throw bad("--heads must be a multiple of --kv-heads");
+    throw bad("heads " + std::to_string(o.heads) + " must be a multiple of kv_heads " +
+              std::to_string(kv_heads));
 }
 
 }  // namespace
@@ -116,8 +124,19 @@ void init_model(const InitModelOptions& o) {
     ggml_set_name(t, s.name.c_str());
     gguf_add_tensor(out.get(), t);
   }
-  if (!gguf_write_to_file(out.get(), o.out_path.c_str(), /*only_meta=*/false)) {
-    throw Error(o.out_path + ": cannot write the model file");
+  // gguf_write_to_file() ignores fclose(): a full disk would pass unseen. Every step is checked.
+  FILE* file = std::fopen(o.out_path.c_str(), "wb");
+  if (file == nullptr) {
+    throw Error(o.out_path + ": cannot open for writing: " + std::strerror(errno));
+  }
+  errno = 0;
+  bool ok = gguf_write_to_file_ptr(out.get(), file, /*only_meta=*/false);
+  ok = std::fflush(file) == 0 && ok;
+  int err = errno;
+  ok = std::fclose(file) == 0 && ok;
+  if (err == 0) err = errno;
+  if (!ok) {
+    throw Error(o.out_path + ": write failed: " + (err ? std::strerror(err) : "I/O error"));
   }
 }
 

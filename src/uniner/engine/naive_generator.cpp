@@ -35,7 +35,7 @@ void generate_naive(llama_context* ctx, const GenOptions& options, const JobSour
       auto& answer = result.answers[q];
       auto pos = static_cast<llama_pos>(prompt.size());
       while (true) {
-        const TokenId t = argmax_token(llama_get_logits_ith(ctx, last), n_vocab);
+        const TokenId t = greedy_token(ctx, last, n_vocab);
         if (llama_vocab_is_eog(vocab, t)) break;
         answer.push_back(t);
         if (static_cast<int>(answer.size()) >= options.max_new_tokens) break;

@@ -129,12 +129,6 @@ class LenientScanner {
 
 }  // namespace
 
-ParserMode parse_parser_mode(std::string_view name) {
-  if (name == "official") return ParserMode::kOfficial;
-  if (name == "lenient") return ParserMode::kLenient;
-  throw InputError("--parser: expected 'official' or 'lenient', got '" + std::string(name) + "'");
-}
-
 std::vector<std::string> parse_answer(std::string_view answer, ParserMode mode) {
   if (mode == ParserMode::kOfficial) return parse_official(answer);
   std::string_view body = answer;

@@ -15,12 +15,6 @@ constexpr std::string_view kQuestionTail = " in the text?";
 
 }  // namespace
 
-SystemText parse_system_text(std::string_view name) {
-  if (name == "text") return SystemText::kText;
-  if (name == "paragraph") return SystemText::kParagraph;
-  throw InputError("--system: expected 'text' or 'paragraph', got '" + std::string(name) + "'");
-}
-
 std::string_view system_message(SystemText system) {
   return system == SystemText::kText ? kTextSystem : kParagraphSystem;
 }

@@ -14,6 +14,8 @@ void refuse_same_file(const std::string& input, const std::string& output);
 
 // Flushes `out` and throws Error("path: write failed: <reason>") when any write to it failed.
 // Call it once after the last write (and wherever losing buffered records would matter).
-void check_written(std::ostream& out, const std::string& path);
+// `known_errno`: the reason when the caller saw the failure happen (errno right after it), used
+// when flushing again no longer tells it.
+void check_written(std::ostream& out, const std::string& path, int known_errno = 0);
 
 }  // namespace uniner

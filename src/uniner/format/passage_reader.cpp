@@ -9,13 +9,6 @@
 
 namespace uniner {
 
-PassageFormat parse_passage_format(std::string_view name) {
-  if (name == "auto") return PassageFormat::kAuto;
-  if (name == "text") return PassageFormat::kText;
-  if (name == "jsonl") return PassageFormat::kJsonl;
-  throw InputError("--format: expected auto, text or jsonl, got '" + std::string(name) + "'");
-}
-
 std::vector<std::string> parse_type_list(std::string_view list, const std::string& source) {
   std::vector<std::string> types;
   std::size_t start = 0;
@@ -54,10 +47,14 @@ PassageReader::PassageReader(const std::string& path, PassageFormat format,
   }
   if (format == PassageFormat::kAuto && !jsonl_) {
     // Look at the first non-blank line, keeping it for next().
+    // Blank lines skipped here still count: plain-text ids are line numbers.
     while (std::getline(*in_, peeked_)) {
-      has_peeked_ = true;
       const auto first = peeked_.find_first_not_of(" \t\r");
-      if (first == std::string::npos) continue;
+      if (first == std::string::npos) {
+        ++line_;
+        continue;
+      }
+      has_peeked_ = true;
       jsonl_ = peeked_[first] == '{';
       break;
     }
@@ -92,7 +89,7 @@ bool PassageReader::next(PassageInput& out, std::string& problem) {
     out.id = std::to_string(line_);
     out.text = std::move(text);
     out.types = default_types_;
-    if (out.types.empty()) return bad("no entity types: give --types");
+    if (out.types.empty()) return bad("no entity types (none were given for plain-text passages)");
     return true;
   }
   nlohmann::json j;
@@ -121,7 +118,8 @@ bool PassageReader::next(PassageInput& out, std::string& problem) {
   } else {
     p.types = default_types_;
   }
-  if (p.types.empty()) return bad("no entity types: give 'types' or --types");
+  if (p.types.empty())
+    return bad("no entity types (the record has no 'types' and no default types were given)");
   out = std::move(p);
   return true;
 }

@@ -1,8 +1,8 @@
 #include <istream>
 
 #include "text/utf8.h"
-#include "uniner/data/labeled_data.h"
 #include "uniner/error.h"
+#include "uniner/format/labeled_data.h"
 #include "uniner/format/records.h"
 
 namespace uniner {
@@ -161,7 +161,7 @@ std::vector<TokenSpan> decode_bio(const std::vector<BioTag>& tags) {
 }
 
 std::vector<LabeledSentence> read_conll(const std::string& path, const ConllOptions& options,
-                                        const DataCallbacks& callbacks, std::size_t* bad) {
+                                        const LabeledDataWarning& warning, std::size_t* bad) {
   auto in = open_input(path);
   std::vector<LabeledSentence> out;
   std::size_t skipped = 0;
@@ -171,7 +171,7 @@ std::vector<LabeledSentence> read_conll(const std::string& path, const ConllOpti
     if (!p.error.empty()) {
       if (options.strict) throw InputError(p.error);
       ++skipped;
-      if (callbacks.warning) callbacks.warning(p.error + " (sentence skipped)");
+      if (warning) warning(p.error + " (sentence skipped)");
     } else {
       out.push_back(build_sentence(p));
     }

@@ -12,13 +12,15 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "uniner/data/callbacks.h"
-
 namespace uniner {
+
+// Receives one skipped bad sentence: "file:line: reason (sentence skipped)".
+using LabeledDataWarning = std::function<void(const std::string& message)>;
 
 struct LabeledEntity {
   std::size_t start = 0;  // code points, in the sentence text
@@ -58,12 +60,12 @@ struct ConllOptions {
 // UTF-8) is skipped with a warning naming file:line, or throws InputError when strict.
 // `bad` (optional) receives the number of sentences skipped.
 std::vector<LabeledSentence> read_conll(const std::string& path, const ConllOptions& options,
-                                        const DataCallbacks& callbacks = {},
+                                        const LabeledDataWarning& warning = {},
                                         std::size_t* bad = nullptr);
 
 // Reads spans JSON Lines; same bad-record policy.
 std::vector<LabeledSentence> read_spans_jsonl(const std::string& path, bool strict,
-                                              const DataCallbacks& callbacks = {},
+                                              const LabeledDataWarning& warning = {},
                                               std::size_t* bad = nullptr);
 
 }  // namespace uniner

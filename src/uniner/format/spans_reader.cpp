@@ -3,14 +3,14 @@
 
 #include "format/json_records.h"
 #include "text/utf8.h"
-#include "uniner/data/labeled_data.h"
 #include "uniner/error.h"
+#include "uniner/format/labeled_data.h"
 #include "uniner/format/records.h"
 
 namespace uniner {
 
 std::vector<LabeledSentence> read_spans_jsonl(const std::string& path, bool strict,
-                                              const DataCallbacks& callbacks, std::size_t* bad) {
+                                              const LabeledDataWarning& warning, std::size_t* bad) {
   auto in = open_input(path);
   std::vector<LabeledSentence> out;
   const std::size_t skipped = for_each_jsonl_record(
@@ -55,7 +55,7 @@ std::vector<LabeledSentence> read_spans_jsonl(const std::string& path, bool stri
         });
         out.push_back(std::move(s));
       },
-      callbacks.warning);
+      warning);
   if (bad) *bad = skipped;
   return out;
 }

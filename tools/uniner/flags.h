@@ -1,0 +1,94 @@
+// The flags every subcommand shares, defined once: files (-i/--input, -o/--output), --strict,
+// -q/--quiet, named choices (--format, --mode, --parser...), and the model and batching group
+// (-m, -t, -c, -b, -p, -g). Defaults are read from the value bound (a default-constructed library
+// options struct), never repeated here. Output files are checked (check_output) and never the
+// input (refuse_same_file).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <iosfwd>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "uniner/data/instruction_data.h"
+#include "uniner/data/passages.h"
+#include "uniner/data/supervised_data.h"
+#include "uniner/engine/extractor.h"
+#include "uniner/engine/model.h"
+
+namespace uniner::cli {
+
+// -i/--input FILE ('-' = stdin). `what` says what the file holds.
+CLI::Option* add_input(CLI::App* cmd, std::string& path, const std::string& what,
+                       bool required = true);
+// -i/--input FILE..., repeatable.
+CLI::Option* add_inputs(CLI::App* cmd, std::vector<std::string>& paths, const std::string& what);
+// -o/--output FILE ('-' = stdout); `path` holds the default.
+CLI::Option* add_output(CLI::App* cmd, std::string& path, const std::string& what);
+CLI::Option* add_strict(CLI::App* cmd, bool& strict);
+CLI::Option* add_quiet(CLI::App* cmd, bool& quiet);
+
+// A positive whole number ("--max-tokens: must be a positive whole number, got '0'").
+CLI::Validator positive_count();
+
+// A flag whose value is one of `choices`, stored as the matching enum value in `target`; the
+// default shown is the name of the value `target` holds.
+template <class E>
+using Choices = std::vector<std::pair<std::string, E>>;
+
+template <class E>
+CLI::Option* add_choice(CLI::App* cmd, const std::string& flags, E& target,
+                        const Choices<E>& choices, const std::string& what) {
+  std::vector<std::string> names;
+  std::string current;
+  for (const auto& [name, value] : choices) {
+    names.push_back(name);
+    if (value == target && current.empty()) current = name;
+  }
+  auto* opt = cmd->add_option_function<std::string>(
+      flags,
+      [&target, choices](const std::string& s) {
+        for (const auto& [name, value] : choices)
+          if (name == s) target = value;
+      },
+      what);
+  opt->check(CLI::IsMember(names));
+  opt->default_str(current);
+  return opt;
+}
+
+// The names of the library's enums on the command line.
+extern const Choices<DecodeMode> kDecodeModes;              // shared, naive
+extern const Choices<ParserMode> kParserModes;              // official, lenient
+extern const Choices<SystemText> kSystemTexts;              // text, paragraph
+extern const Choices<PassageFormat> kPassageFormats;        // auto, text, jsonl
+extern const Choices<CorpusFormat> kCorpusFormats;          // auto, text, jsonl
+extern const Choices<SupervisedFormat> kSupervisedFormats;  // auto, conll, spans
+extern const Choices<NegativeMode> kNegativeModes;          // none, uniform, frequency
+extern const Choices<TypeCase> kTypeCases;                  // keep, lower
+
+// The model and batching group.
+struct ModelFlags {
+  std::string path;
+  ModelOptions options;
+};
+// -m/--model (required unless `required` is false), -t/--threads, -c/--ctx-size,
+// -b/--batch-size, --ubatch-size, -p/--parallel, -g/--gpu-layers (alias --n-gpu-layers; main
+// also accepts llama.cpp's -ngl).
+void add_model_flags(CLI::App* cmd, ModelFlags& flags, bool required = true);
+// Loads the model; warns on stderr when GPU layers are asked of a build without a GPU backend.
+Model load_model(const ModelFlags& flags);
+
+// Whether two outputs name the same file (never for "-": both go to stdout, in order).
+bool same_output(const std::string& a, const std::string& b);
+
+// Inside a catch block around a library call that writes to `out`: when the stream failed, throws
+// check_output's error (the file and the reason) instead of the library's generic one.
+// `saved_errno`: errno read first thing in the catch block.
+void rethrow_write_failure(std::ostream* out, const std::string& path, int saved_errno);
+
+// Flushes `out` and throws Error("<path>: write failed: <reason>") when a write failed.
+void check_output(std::ostream& out, const std::string& path);
+
+}  // namespace uniner::cli
