@@ -1,7 +1,7 @@
 // A temporary file with a unique name, removed when the object dies unless kept. Private.
 //
 //   TempFile spool;                              // $TMPDIR/uniner-XXXXXX (mkstemp)
-//   TempFile next(dir_of(output), ".out.jsonl.");  // beside an output, to be renamed over it
+//   TempFile next(directory_of(output), ".out.jsonl.tmp-");  // beside an output, to rename
 //   write(next.fd(), ...); next.close(); rename(next.path(), output); next.keep();
 //
 // Every failure path removes the file: an exception unwinding past the object, a failed write.

@@ -87,7 +87,10 @@ ScanResult scan_records(const std::string& path, bool retry_failed, StoreScan& s
       record = parse_annotation_record(line, path, line_no);
     } catch (const InputError& e) {
       if (last_unterminated && looks_torn(line)) break;  // torn by a crash: drop it
-      throw damaged(path, line_no, std::string("not an annotation record (") + e.what() + ")");
+      std::string reason = e.what();
+      const std::string place = where(path, line_no, "");
+      if (reason.rfind(place, 0) == 0) reason.erase(0, place.size());
+      throw damaged(path, line_no, "not an annotation record (" + reason + ")");
     }
     if (retry_failed && record.status == "failed") {
       ++scan.dropped_failed;
@@ -105,7 +108,10 @@ ScanResult scan_records(const std::string& path, bool retry_failed, StoreScan& s
 // Rewrites `path` without its "failed" records, atomically, through a unique temporary file
 // beside it (removed on any failure).
 void drop_failed_records(const std::string& path, mode_t mode) {
-  TempFile tmp(directory_of(path), "." + std::filesystem::path(path).filename().string() + ".tmp-");
+  std::string prefix = std::filesystem::path(path).filename().string();
+  prefix.insert(0, 1, '.');
+  prefix.append(".tmp-");
+  TempFile tmp(directory_of(path), prefix);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path + ": cannot open for reading: " + errno_text());
   std::string line;
