@@ -7,9 +7,9 @@
 // recovered) carry entities that count; any other status ("failed", ...) marks a passage without
 // a usable annotation. A record without "status" counts as "ok".
 //
-// The record is read and written by this one piece of code (annotated_passage.cpp): `annotate`
-// writes with to_json_line(), the data tools and the resume scan read with the functions of
-// src/uniner/format/annotated_passage_json.h, or with parse_annotation_record() here.
+// The record is written and read by one piece of code: `annotate` writes with to_json_line();
+// its resume scan, `stats` and `build-data` read with parse_annotation_record() (or the same
+// reader over an already parsed JSON object).
 #pragma once
 
 #include <cstddef>
