@@ -5,8 +5,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -360,6 +362,138 @@ TEST_F(AnnotateCli, BadUsageExitsTwo) {
   EXPECT_EQ(no_key.exit_code, 2);
   EXPECT_NE(no_key.err.find(kKeyEnv + " is not set"), std::string::npos) << no_key.err;
   EXPECT_EQ(server.requests(), 0u);
+}
+
+TEST_F(AnnotateCli, ASecondRunOnTheSameOutputIsRefusedWhileTheFirstWrites) {
+  FakeOpenAiOptions so;
+  so.api_key = kKey;
+  so.latency_ms = 300;  // the first run takes seconds
+  FakeOpenAiServer server(so);
+  TempDir dir;
+  const auto passages = plain_passages(20, "l");
+  const auto input = write_passages(dir, "passages.jsonl", passages);
+  const auto out = dir.file("out.jsonl");
+  const std::string command = annotate_command(server, input, out, "--concurrency 2");
+  const pid_t first = spawn(command, dir.file("first.err"));
+  ASSERT_GT(first, 0);
+  int status = 0;  // the first run holds the lock once its lock file names it (60 s at most)
+  for (int i = 0; i < 12000 && read_file(out + ".lock").empty(); ++i) {
+    ASSERT_EQ(waitpid(first, &status, WNOHANG), 0) << read_file(dir.file("first.err"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  const auto second = run_command(command);
+  EXPECT_EQ(second.exit_code, 2) << second.err;
+  EXPECT_NE(second.err.find(out + ": another uniner annotate is writing it (pid " +
+                            std::to_string(first)),
+            std::string::npos)
+      << second.err;
+  ASSERT_EQ(waitpid(first, &status, 0), first);
+  ASSERT_TRUE(WIFEXITED(status)) << "first run killed";
+  EXPECT_EQ(WEXITSTATUS(status), 0) << read_file(dir.file("first.err"));
+  EXPECT_EQ(read_records(out).size(), passages.size()) << "no duplicated ids (read_records)";
+  EXPECT_EQ(count_lines(out), passages.size());
+  EXPECT_EQ(server.requests(), passages.size()) << "the refused run asked nothing";
+  EXPECT_FALSE(std::filesystem::exists(out + ".lock")) << "the lock file goes with its run";
+}
+
+TEST_F(AnnotateCli, RefusedOutputsAreLeftUntouchedAndNothingIsAsked) {
+  FakeOpenAiOptions so;
+  so.api_key = kKey;
+  FakeOpenAiServer server(so);
+  TempDir dir;
+  const auto passages = plain_passages(6, "d");
+  const auto input = write_passages(dir, "passages.jsonl", passages);
+  ASSERT_EQ(run_command(annotate_command(server, input, dir.file("good.jsonl"))).exit_code, 0);
+  const std::string records = read_file(dir.file("good.jsonl"));
+  // A complete last line (it ends in a newline) is never a torn write, and neither is an
+  // unterminated one that does not start like a record; nor is another JSONL file.
+  dir.write("notes.jsonl", records + "my notes: keep this\n");
+  dir.write("notes2.jsonl", records + "# keep this too");
+  write_passages(dir, "other.jsonl", plain_passages(3, "x"));
+  std::filesystem::create_symlink(input, dir.file("link.jsonl"));
+  std::filesystem::create_directory(dir.file("folder"));
+  const std::string damaged = ": not an annotation record";
+  for (const auto& [in, out, message] : std::vector<std::array<std::string, 3>>{
+           {input, dir.file("notes.jsonl"), "notes.jsonl:7" + damaged},
+           {input, dir.file("notes2.jsonl"), "notes2.jsonl:7" + damaged},
+           {input, dir.file("other.jsonl"), "other.jsonl:1" + damaged},
+           {input, input, "is also the input"},
+           {input, dir.file("link.jsonl"), "is also the input"},
+           {input, dir.file("folder"), "folder: is a directory"},
+           {dir.file("folder"), dir.file("o.jsonl"), "folder: is a directory"},
+           {input, "/dev/full", "/dev/full: not a regular file"}}) {
+    const bool regular = std::filesystem::is_regular_file(out);  // (/dev/full reads forever)
+    const std::string before = regular ? read_file(out) : "";
+    const auto r = run_command(annotate_command(server, in, out));
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
+    EXPECT_EQ(regular ? read_file(out) : "", before) << out << " untouched";
+  }
+  EXPECT_EQ(server.requests(), passages.size()) << "only the first run asked";
+}
+
+TEST_F(AnnotateCli, AFailedWriteExitsOneAndTheRerunFinishes) {
+  // A full disk, as the file size limit makes it: write(2) fails (EFBIG) once the output
+  // reaches 1 KiB (SIGXFSZ ignored, so the write returns the error instead of killing).
+  FakeOpenAiOptions so;
+  so.api_key = kKey;
+  FakeOpenAiServer server(so);
+  TempDir dir;
+  const auto passages = plain_passages(30, "w");
+  const auto input = write_passages(dir, "passages.jsonl", passages);
+  const auto out = dir.file("out.jsonl");
+  const auto full =
+      run_command("trap '' XFSZ; ulimit -f 2; " + annotate_command(server, input, out));
+  EXPECT_EQ(full.exit_code, 1) << full.err;
+  EXPECT_NE(full.err.find("uniner: error: " + out + ": write failed: File too large"),
+            std::string::npos)
+      << full.err;
+  EXPECT_LT(count_lines(out), passages.size());
+  const auto rerun = run_command(annotate_command(server, input, out));
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+  EXPECT_EQ(read_records(out).size(), passages.size());
+  EXPECT_EQ(count_lines(out), passages.size());
+}
+
+TEST_F(AnnotateCli, ShardsTogetherAnnotateEveryPassageOnce) {
+  FakeOpenAiOptions so;
+  so.api_key = kKey;
+  FakeOpenAiServer server(so);
+  TempDir dir;
+  const auto passages = plain_passages(60, "s");
+  const auto input = write_passages(dir, "passages.jsonl", passages,
+                                    {R"({"id": 12345, "text": "A numeric id in Rome."})"});
+  const auto whole_out = dir.file("whole.jsonl");
+  ASSERT_EQ(run_command(annotate_command(server, input, whole_out)).exit_code, 0);
+  const auto whole = read_records(whole_out);
+  ASSERT_EQ(whole.size(), passages.size() + 1);
+
+  std::map<std::string, int> seen;
+  for (int k = 0; k < 3; ++k) {
+    const auto out = dir.file("shard" + std::to_string(k) + ".jsonl");
+    const std::string shard = "--shard " + std::to_string(k) + "/3";
+    const auto r = run_command(annotate_command(server, input, out, shard));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto records = read_records(out);
+    EXPECT_NE(r.err.find(std::to_string(whole.size() - records.size()) +
+                         " passages left to the other shards"),
+              std::string::npos)
+        << r.err;
+    for (const auto& [id, rec] : records) {
+      ++seen[id];
+      EXPECT_EQ(rec, whole.at(id)) << "the same record as the unsharded run";
+    }
+    // Each shard resumes on its own output.
+    const auto again = run_command(annotate_command(server, input, out, shard));
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_NE(again.err.find("0 records written"), std::string::npos) << again.err;
+    EXPECT_EQ(read_records(out).size(), records.size());
+  }
+  ASSERT_EQ(seen.size(), whole.size()) << "together the shards cover every passage";
+  for (const auto& [id, n] : seen) EXPECT_EQ(n, 1) << id << " in more than one shard";
+
+  EXPECT_EQ(run_command(annotate_command(server, input, dir.file("x"), "--shard 3/3")).exit_code,
+            2);
 }
 
 }  // namespace

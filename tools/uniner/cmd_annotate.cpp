@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "progress_line.h"
 #include "uniner/error.h"
+#include "uniner/format/shard.h"
 #include "uniner/teacher/annotate.h"
 
 namespace uniner::cli {
@@ -39,6 +40,7 @@ Runner add_annotate_command(CLI::App& app) {
     AnnotateOptions job;
     std::string api_key_env = "OPENAI_API_KEY";
     std::string variant = "type";
+    std::string shard;
   };
   auto o = std::make_shared<Options>();
   auto& job = o->job;
@@ -83,10 +85,14 @@ Runner add_annotate_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--ca-cert", job.chat.ca_cert_file,
                   "PEM CA certificates for HTTPS (default: the system's)");
+  cmd->add_option("--shard", o->shard,
+                  "K/N: only the passages whose id falls in shard K of N (K from 0), for N jobs "
+                  "(a Slurm job array) that cover the input once, each with its own --output");
 
   return [o, cmd] {
     auto& job = o->job;
     job.variant = parse_prompt_variant(o->variant);
+    if (!o->shard.empty()) job.shard = parse_shard(o->shard);
     const char* key = std::getenv(o->api_key_env.c_str());
     const bool named = cmd->count("--api-key-env") > 0;
     // The default variable (OPENAI_API_KEY) never travels in clear text to a local server that
@@ -118,6 +124,10 @@ Runner add_annotate_command(CLI::App& app) {
                  s.written, s.elapsed_s, s.ok, s.parse_error, s.failed, s.resumed, s.bad_input,
                  s.requests, s.requests_per_s(), static_cast<unsigned long long>(s.prompt_tokens),
                  static_cast<unsigned long long>(s.completion_tokens));
+    if (!job.shard.whole()) {
+      std::fprintf(stderr, "uniner: annotate: shard %s: %zu passages left to the other shards\n",
+                   job.shard.to_string().c_str(), s.other_shards);
+    }
     if (s.failed > 0) {
       std::fprintf(stderr,
                    "uniner: %zu passages failed (their records say why); run again with "

@@ -12,19 +12,36 @@
 
 namespace uniner {
 
-TempFile::TempFile() {
-  std::string name = (std::filesystem::temp_directory_path() / "uniner-XXXXXX").string();
-  const int fd = mkstemp(name.data());
-  if (fd < 0)
-    throw Error(std::string("cannot create a temporary file: ") +
-                std::string(std::strerror(errno)));
-  close(fd);
-  path_ = name;
+TempFile::TempFile(const std::string& directory, const std::string& prefix) {
+  std::filesystem::path dir = directory;
+  if (dir.empty()) {
+    std::error_code ec;
+    dir = std::filesystem::temp_directory_path(ec);
+    if (ec) dir = "/tmp";
+  }
+  std::string name = (dir / (prefix + "XXXXXX")).string();
+  fd_ = ::mkstemp(name.data());
+  if (fd_ < 0) {
+    throw Error(dir.string() + ": cannot create a temporary file: " + std::strerror(errno));
+  }
+  path_ = std::move(name);
 }
 
 TempFile::~TempFile() {
-  std::error_code ec;
-  std::filesystem::remove(path_, ec);
+  if (fd_ >= 0) ::close(fd_);
+  if (!kept_) ::unlink(path_.c_str());
+}
+
+void TempFile::close() {
+  if (fd_ < 0) return;
+  const int rc = ::close(fd_);
+  fd_ = -1;
+  if (rc != 0) throw Error(path_ + ": write failed: " + std::strerror(errno));
+}
+
+std::string directory_of(const std::string& path) {
+  const auto dir = std::filesystem::path(path).parent_path();
+  return dir.empty() ? std::string(".") : dir.string();
 }
 
 std::string rereadable_path(const std::string& path, TempFile& spool) {
@@ -32,7 +49,10 @@ std::string rereadable_path(const std::string& path, TempFile& spool) {
   std::ofstream out(spool.path(), std::ios::binary);
   if (std::cin.peek() != std::char_traits<char>::eof()) out << std::cin.rdbuf();
   out.flush();
-  if (!out) throw Error(std::string("cannot copy standard input to ") + spool.path());
+  if (!out || std::cin.bad()) {
+    throw Error(std::string("cannot copy standard input to ") + spool.path() + ": " +
+                (errno ? std::strerror(errno) : "stream error"));
+  }
   return spool.path();
 }
 

@@ -10,11 +10,13 @@
 #include <thread>
 #include <unordered_map>
 
+#include "format/file_io.h"
 #include "format/json_records.h"
 #include "teacher/annotation_store.h"
 #include "text/utf8.h"
 #include "uniner/data/teacher_output.h"
 #include "uniner/error.h"
+#include "uniner/format/annotated_passage.h"
 #include "uniner/format/records.h"
 #include "uniner/teacher/annotate.h"
 
@@ -23,7 +25,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
-using nlohmann::ordered_json;
 
 struct Task {
   std::string id;  // the id as text (a string id, or a number's JSON text)
@@ -150,39 +151,36 @@ std::optional<Task> read_task(std::string& text, const std::string& path, std::s
 // The output record of one passage.
 Event make_record(const Task& task, const ChatResult& r) {
   Event e;
-  ordered_json rec;
-  rec["id"] = task.id_is_number ? ordered_json::parse(task.id) : ordered_json(task.id);
-  rec["text"] = task.text;
-  ordered_json entities = ordered_json::array();
-  std::size_t skipped = 0;
-  std::vector<std::size_t> unfound;
+  AnnotationRecord rec;
+  rec.id = task.id;
+  rec.id_is_number = task.id_is_number;
+  rec.text = task.text;
   if (r.ok) {
     const TeacherOutput out = parse_teacher_output(r.content);
-    for (const auto& entity : out.entities) entities.push_back({entity.entity, entity.type});
-    skipped = out.skipped();
-    unfound = find_unlocated(task.text, out.entities);
+    for (const auto& entity : out.entities) rec.entities.push_back({entity.entity, entity.type});
+    rec.skipped = out.skipped();
+    rec.unfound = find_unlocated(task.text, out.entities);
     if (!out.parsed) {
-      e.status = "parse_error";
-      e.error = "no list of (entity, type) tuples in the answer";
-    } else if (out.entities.empty() && skipped > 0) {
-      e.status = "parse_error";
-      e.error = "no usable (entity, type) pair: " + std::to_string(skipped) + " elements skipped";
+      rec.status = "parse_error";
+      rec.error = "no list of (entity, type) tuples in the answer";
+    } else if (out.entities.empty() && rec.skipped > 0) {
+      rec.status = "parse_error";
+      rec.error =
+          "no usable (entity, type) pair: " + std::to_string(rec.skipped) + " elements skipped";
     } else {
-      e.status = "ok";
+      rec.status = "ok";
     }
   } else {
-    e.status = "failed";
-    e.error = r.error;
+    rec.status = "failed";
+    rec.error = r.error;
   }
-  rec["entities"] = std::move(entities);
-  rec["raw"] = r.content;
-  rec["status"] = e.status;
-  if (!e.error.empty()) rec["error"] = e.error;
-  rec["usage"] = {{"prompt_tokens", r.prompt_tokens}, {"completion_tokens", r.completion_tokens}};
-  rec["unfound"] = unfound;
-  rec["skipped"] = skipped;
-  if (!r.finish_reason.empty()) rec["finish_reason"] = r.finish_reason;
-  e.line = rec.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+  rec.raw = r.content;
+  rec.prompt_tokens = r.prompt_tokens;
+  rec.completion_tokens = r.completion_tokens;
+  rec.finish_reason = r.finish_reason;
+  e.line = to_json_line(rec);
+  e.status = rec.status;
+  e.error = rec.error;
   e.prompt_tokens = r.prompt_tokens;
   e.completion_tokens = r.completion_tokens;
   return e;
@@ -209,12 +207,16 @@ AnnotateStats annotate(const AnnotateOptions& options, const AnnotateCallbacks& 
   chat.cancel = &stop;
   std::vector<ChatClient> clients;
   for (int i = 0; i < options.concurrency; ++i) clients.emplace_back(chat);
+  refuse_same_file(options.input, options.output);
   auto input = open_input(options.input);
   teacher::AnnotationStore store(options.output, options.retry_failed, options.sync_every);
   const auto& scan = store.scan();
   if (scan.torn_bytes > 0) {
     warn(options.output + ": removed a torn last line (" + std::to_string(scan.torn_bytes) +
          " bytes) left by an interrupted run");
+  }
+  if (scan.added_newline) {
+    warn(options.output + ": the last record had no final newline (an interrupted run); added it");
   }
   if (scan.dropped_failed > 0) {
     notice(options.output + ": removed " + std::to_string(scan.dropped_failed) +
@@ -227,7 +229,7 @@ AnnotateStats annotate(const AnnotateOptions& options, const AnnotateCallbacks& 
 
   AnnotateStats stats;
   stats.total = count_input_lines(options.input);
-  std::atomic<std::size_t> resumed{0}, in_flight{0}, requests{0};
+  std::atomic<std::size_t> resumed{0}, other_shards{0}, in_flight{0}, requests{0};
   Channel<Task> tasks(2 * static_cast<std::size_t>(options.concurrency));
   Channel<Event> events;
 
@@ -255,6 +257,10 @@ AnnotateStats annotate(const AnnotateOptions& options, const AnnotateCallbacks& 
         if (text.find_first_not_of(" \t") == std::string::npos) continue;
         std::string problem;
         auto task = read_task(text, options.input, line_no, problem);
+        if (task && !options.shard.contains(task->id)) {
+          ++other_shards;  // another job's passage
+          continue;
+        }
         if (task) {
           const auto [at, inserted] = seen.emplace(task->id, line_no);
           if (!inserted) {
@@ -326,6 +332,7 @@ AnnotateStats annotate(const AnnotateOptions& options, const AnnotateCallbacks& 
   };
   const auto snapshot = [&] {
     stats.resumed = resumed;
+    stats.other_shards = other_shards;
     stats.in_flight = in_flight;
     stats.requests = requests;
     stats.elapsed_s = std::chrono::duration<double>(Clock::now() - start).count();
