@@ -347,7 +347,7 @@ TEST_F(AnnotateCli, BadUsageExitsTwo) {
   const auto input = write_passages(dir, "passages.jsonl", {{"a", "A."}});
   const auto to_stdout = run_command(annotate_command(server, input, "-"));
   EXPECT_EQ(to_stdout.exit_code, 2);
-  EXPECT_NE(to_stdout.err.find("needs a real file"), std::string::npos) << to_stdout.err;
+  EXPECT_NE(to_stdout.err.find("must be a real file"), std::string::npos) << to_stdout.err;
   EXPECT_EQ(run_command(annotate_command(server, dir.file("missing.jsonl"), dir.file("o.jsonl")))
                 .exit_code,
             2);

@@ -54,8 +54,7 @@ TEST(TeacherPrompt, TheExactMessagesOfTheOriginal) {
             "their type using a short sentence. The output should be in the following format: "
             "[(\"entity\", \"definition of entity type in a short sentence\"), ... ]\n\n"
             "Paragraph: Paris is lovely.");
-  EXPECT_EQ(parse_prompt_variant("definition"), PromptVariant::kDefinition);
-  EXPECT_THROW(parse_prompt_variant("types"), InputError);
+  EXPECT_EQ(prompt_variant_name(PromptVariant::kDefinition), "definition");
 }
 
 TEST(ChatClient, SendsTheRequestAndReadsTheAnswer) {

@@ -9,9 +9,9 @@
 #include <string>
 
 #include "commands.h"
+#include "flags.h"
 #include "progress_line.h"
 #include "uniner/error.h"
-#include "uniner/format/shard.h"
 #include "uniner/teacher/annotate.h"
 
 namespace uniner::cli {
@@ -39,25 +39,22 @@ Runner add_annotate_command(CLI::App& app) {
   struct Options {
     AnnotateOptions job;
     std::string api_key_env = "OPENAI_API_KEY";
-    std::string variant = "type";
-    std::string shard;
   };
   auto o = std::make_shared<Options>();
   auto& job = o->job;
   auto* cmd = app.add_subcommand(
       "annotate", "Annotate passages with a teacher LLM (OpenAI-compatible API); resumable");
-  cmd->add_option("--input", job.input,
-                  "Passages JSONL {\"id\", \"text\"} (as `uniner passages` writes; '-' = stdin)")
-      ->required();
-  cmd->add_option("--output", job.output,
-                  "Records JSONL, appended; must be a real file (it is read back to resume, so "
-                  "'-' is refused)")
+  add_input(cmd, job.input,
+            "Passages JSONL {\"id\", \"text\"} (as `uniner passages` writes; '-' = stdin)");
+  // Not add_output: this output is never stdout.
+  cmd->add_option("-o,--output", job.output,
+                  "Records JSONL, appended; a real file (it is read back to resume)")
       ->required();
   cmd->add_option("--base-url", job.chat.base_url,
                   "API base URL, before /chat/completions (vLLM, llama.cpp: http://HOST:PORT/v1; "
                   "Ollama: http://localhost:11434/v1)")
       ->capture_default_str();
-  cmd->add_option("--model", job.chat.model, "Model name sent to the API")->required();
+  cmd->add_option("-m,--model", job.chat.model, "Model name sent to the API")->required();
   cmd->add_option("--api-key-env", o->api_key_env,
                   "Environment variable holding the API key, sent as a Bearer token (the default "
                   "variable only over HTTPS; a named one to any --base-url)")
@@ -66,9 +63,8 @@ Runner add_annotate_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--max-tokens", job.chat.max_tokens, "max_tokens of each request (0 = not sent)")
       ->capture_default_str();
-  cmd->add_option("--variant", o->variant,
-                  "Prompt: type (entity types) or definition (one-sentence type definitions)")
-      ->capture_default_str();
+  add_choice(cmd, "--variant", job.variant, kPromptVariants,
+             "Prompt: type (entity types) or definition (one-sentence type definitions)");
   cmd->add_option("--concurrency", job.concurrency, "Requests in flight")->capture_default_str();
   cmd->add_option("--timeout", job.chat.timeout_s, "Seconds per request (connect + whole answer)")
       ->capture_default_str();
@@ -85,14 +81,12 @@ Runner add_annotate_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--ca-cert", job.chat.ca_cert_file,
                   "PEM CA certificates for HTTPS (default: the system's)");
-  cmd->add_option("--shard", o->shard,
-                  "K/N: only the passages whose id falls in shard K of N (K from 0), for N jobs "
-                  "(a Slurm job array) that cover the input once, each with its own --output");
+  add_shard(cmd, job.shard,
+            "only the passages whose id falls in shard K of N, for N jobs (a Slurm job array) "
+            "that cover the input once, each with its own --output");
 
   return [o, cmd] {
     auto& job = o->job;
-    job.variant = parse_prompt_variant(o->variant);
-    if (!o->shard.empty()) job.shard = parse_shard(o->shard);
     const char* key = std::getenv(o->api_key_env.c_str());
     const bool named = cmd->count("--api-key-env") > 0;
     // The default variable (OPENAI_API_KEY) never travels in clear text to a local server that

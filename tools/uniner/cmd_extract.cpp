@@ -24,7 +24,8 @@ namespace {
 struct Options {
   ModelFlags model;
   ExtractOptions lib;
-  std::string text, input, types, output = "-", benchmark, shard;
+  std::string text, input, types, output = "-", benchmark;
+  Shard shard;
   PassageFormat format = PassageFormat::kAuto;
   bool byte_offsets = false;
   bool strict = false;
@@ -138,8 +139,9 @@ Runner add_extract_command(CLI::App& app) {
              "Output JSONL; a file is appended record by record and resumed when run again");
   cmd->add_flag("--overwrite", o->overwrite,
                 "Start over: replace an existing output instead of resuming it");
-  cmd->add_option("--shard", o->shard,
-                  "K/N: only the passages (or benchmark records) of shard K of N, by id hash");
+  auto* shard = add_shard(cmd, o->shard,
+                          "only the passages (or benchmark records) of shard K of N, by id hash");
+  shard->excludes(text);
   add_choice(cmd, "--mode", o->lib.mode, kDecodeModes,
              "shared (prefix shared, batched) or naive (the original)");
   add_choice(cmd, "--parser", o->lib.parser, kParserModes, "Answer parser: lenient or official");
@@ -170,11 +172,7 @@ Runner add_extract_command(CLI::App& app) {
         throw InputError("--text: empty text");
       }
     }
-    Shard shard;
-    if (!o->shard.empty()) {
-      shard = parse_shard(o->shard);
-      if (have_text) throw InputError("--shard: splits --input or --benchmark, not --text");
-    }
+    const Shard& shard = o->shard;
     if (!o->benchmark.empty()) {
       refuse_same_file(o->benchmark, o->output);
       return run_benchmark(*o, shard);

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "format/file_io.h"
+#include "uniner/error.h"
 
 namespace uniner::cli {
 
@@ -65,6 +66,26 @@ const Choices<NegativeMode> kNegativeModes = {{"none", NegativeMode::kNone},
                                               {"uniform", NegativeMode::kUniform},
                                               {"frequency", NegativeMode::kFrequency}};
 const Choices<TypeCase> kTypeCases = {{"keep", TypeCase::kKeep}, {"lower", TypeCase::kLower}};
+const Choices<PromptVariant> kPromptVariants = {{"type", PromptVariant::kType},
+                                                {"definition", PromptVariant::kDefinition}};
+
+CLI::Option* add_shard(CLI::App* cmd, Shard& shard, const std::string& what) {
+  auto* opt = cmd->add_option_function<std::string>(
+      "--shard", [&shard](const std::string& s) { shard = parse_shard(s); },
+      "K/N (K from 0): " + what);
+  // A bad value is a usage error that names it, before anything runs.
+  opt->check(CLI::Validator(
+      [](std::string& s) -> std::string {
+        try {
+          parse_shard(s);
+          return {};
+        } catch (const InputError& e) {
+          return e.what();
+        }
+      },
+      "K/N"));
+  return opt;
+}
 
 void add_model_flags(CLI::App* cmd, ModelFlags& f, bool required) {
   auto* opt = cmd->add_option("-m,--model", f.path, "UniNER model (GGUF)");

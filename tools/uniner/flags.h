@@ -16,6 +16,8 @@
 #include "uniner/data/supervised_data.h"
 #include "uniner/engine/extractor.h"
 #include "uniner/engine/model.h"
+#include "uniner/format/shard.h"
+#include "uniner/teacher/teacher_prompt.h"
 
 namespace uniner::cli {
 
@@ -67,6 +69,10 @@ extern const Choices<CorpusFormat> kCorpusFormats;          // auto, text, jsonl
 extern const Choices<SupervisedFormat> kSupervisedFormats;  // auto, conll, spans
 extern const Choices<NegativeMode> kNegativeModes;          // none, uniform, frequency
 extern const Choices<TypeCase> kTypeCases;                  // keep, lower
+extern const Choices<PromptVariant> kPromptVariants;        // type, definition
+
+// --shard K/N: a deterministic split by record id, for N independent jobs (a job array).
+CLI::Option* add_shard(CLI::App* cmd, Shard& shard, const std::string& what);
 
 // The model and batching group.
 struct ModelFlags {

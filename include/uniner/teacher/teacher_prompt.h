@@ -16,8 +16,6 @@ namespace uniner {
 // the type (the "definition" models).
 enum class PromptVariant { kType, kDefinition };
 
-// "type" / "definition"; throws InputError otherwise.
-PromptVariant parse_prompt_variant(std::string_view name);
 std::string_view prompt_variant_name(PromptVariant variant);
 
 inline constexpr std::string_view kTeacherSystemMessage =

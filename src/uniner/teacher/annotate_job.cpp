@@ -191,7 +191,7 @@ Event make_record(const Task& task, const ChatResult& r) {
 AnnotateStats annotate(const AnnotateOptions& options, const AnnotateCallbacks& callbacks) {
   const auto start = Clock::now();
   if (options.concurrency < 1 || options.concurrency > 1024) {
-    throw InputError("--concurrency: expected 1 to 1024, got " +
+    throw InputError("concurrency must be 1 to 1024 requests in flight, got " +
                      std::to_string(options.concurrency));
   }
   const auto warn = [&](const std::string& m) {

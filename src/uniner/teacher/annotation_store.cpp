@@ -139,7 +139,7 @@ void drop_failed_records(const std::string& path, mode_t mode) {
 const std::string& checked_output(const std::string& path) {
   if (path.empty() || path == "-") {
     throw InputError(
-        "--output: annotate needs a real file, not stdout: it appends to it and reads it back "
+        "annotate's output must be a real file, not stdout: it appends to it and reads it back "
         "to resume after an interruption");
   }
   struct stat st {};

@@ -29,7 +29,7 @@ struct BaseUrl {
 
 BaseUrl parse_base_url(const std::string& url) {
   const auto bad = [&](const std::string& why) {
-    return InputError("--base-url '" + url + "': " + why +
+    return InputError("base URL '" + url + "': " + why +
                       " (expected http[s]://host[:port][/path], e.g. http://127.0.0.1:8000/v1)");
   };
   BaseUrl out;
@@ -318,11 +318,14 @@ struct ChatClient::Impl {
 
 ChatClient::ChatClient(ChatOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->url = parse_base_url(options.base_url);
-  if (options.model.empty()) throw InputError("--model: a model name is required");
-  if (!(options.timeout_s > 0)) throw InputError("--timeout: must be positive");
-  if (options.max_retries < 0) throw InputError("--max-retries: must be 0 or more");
+  if (options.model.empty()) throw InputError("a teacher model name is required");
+  if (!(options.timeout_s > 0))
+    throw InputError("the request timeout must be positive, got " +
+                     std::to_string(options.timeout_s) + " s");
+  if (options.max_retries < 0)
+    throw InputError("retries must be 0 or more, got " + std::to_string(options.max_retries));
   if (!options.ca_cert_file.empty() && !std::ifstream(options.ca_cert_file)) {
-    throw InputError("--ca-cert: cannot read '" + options.ca_cert_file + "'");
+    throw InputError("CA certificate file '" + options.ca_cert_file + "': cannot be read");
   }
   impl_->options = std::move(options);
 }

@@ -4,13 +4,6 @@
 
 namespace uniner {
 
-PromptVariant parse_prompt_variant(std::string_view name) {
-  if (name == "type") return PromptVariant::kType;
-  if (name == "definition") return PromptVariant::kDefinition;
-  throw InputError(std::string("--variant: expected 'type' or 'definition', got '") +
-                   std::string(name) + "'");
-}
-
 std::string_view prompt_variant_name(PromptVariant variant) {
   return variant == PromptVariant::kType ? "type" : "definition";
 }
