@@ -67,19 +67,10 @@ Runner add_build_data_command(CLI::App& app) {
     std::shared_ptr<std::ostream> dev;
     if (!o->dev_output.empty()) dev = open_output(o->dev_output);
     DataReporter reporter("build-data", o->quiet);
-    BuildDataReport r;
-    try {
-      r = build_instruction_data(o->input, *train, dev.get(), o->lib, reporter.callbacks());
-    } catch (const Error&) {
-      const int err = errno;
-      reporter.finish();
-      rethrow_write_failure(train.get(), o->output, err);
-      rethrow_write_failure(dev.get(), o->dev_output, err);
-      throw;
-    }
-    reporter.finish();
-    check_output(*train, o->output);
-    if (dev) check_output(*dev, o->dev_output);
+    const BuildDataReport r =
+        run_writing(reporter, {{train.get(), o->output}, {dev.get(), o->dev_output}}, [&] {
+          return build_instruction_data(o->input, *train, dev.get(), o->lib, reporter.callbacks());
+        });
     std::string skipped;
     for (const auto& [status, n] : r.skipped_by_status) {
       skipped += std::string(", ") + std::to_string(n) + " " + status + " skipped";

@@ -62,19 +62,10 @@ Runner add_convert_command(CLI::App& app) {
     std::shared_ptr<std::ostream> bench;
     if (!o->benchmark_output.empty()) bench = open_output(o->benchmark_output);
     DataReporter reporter("convert", o->quiet);
-    ConvertReport r;
-    try {
-      r = convert_supervised(o->input, *train, bench.get(), o->lib, reporter.callbacks());
-    } catch (const Error&) {
-      const int err = errno;
-      reporter.finish();
-      rethrow_write_failure(train.get(), o->output, err);
-      rethrow_write_failure(bench.get(), o->benchmark_output, err);
-      throw;
-    }
-    reporter.finish();
-    check_output(*train, o->output);
-    if (bench) check_output(*bench, o->benchmark_output);
+    const ConvertReport r =
+        run_writing(reporter, {{train.get(), o->output}, {bench.get(), o->benchmark_output}}, [&] {
+          return convert_supervised(o->input, *train, bench.get(), o->lib, reporter.callbacks());
+        });
     std::string types;
     for (const auto& t : r.types) types += (types.empty() ? "" : ", ") + t;
     std::fprintf(stderr,

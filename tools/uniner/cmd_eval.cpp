@@ -53,7 +53,7 @@ Runner add_eval_command(CLI::App& app) {
     } else {
       *out << report_table(report);
     }
-    check_output(*out, o->output);
+    check_written(*out, o->output);
     return 0;
   };
 }

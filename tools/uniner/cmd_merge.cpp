@@ -39,7 +39,7 @@ Runner add_merge_command(CLI::App& app) {
     const auto report = merge_records(o->inputs, buffer, o->lib);
     out = open_output(o->output);
     *out << buffer.str();
-    check_output(*out, o->output);
+    check_written(*out, o->output);
     std::fprintf(stderr, "merge: %zu records from %zu files", report.written, o->inputs.size());
     if (report.duplicates) {
       std::fprintf(stderr, " (%zu identical duplicates written once)", report.duplicates);

@@ -62,19 +62,11 @@ Runner add_passages_command(CLI::App& app) {
     const Vocab vocab = Vocab::load(o->vocab);
     auto out = open_output(o->output);
     DataReporter reporter("passages", o->quiet);
-    PassagesReport report;
-    try {
-      report = make_passages(
+    const PassagesReport report = run_writing(reporter, {{out.get(), o->output}}, [&] {
+      return make_passages(
           o->inputs, *out, o->lib, [&](std::string_view s) { return vocab.count_tokens(s); },
           reporter.callbacks());
-    } catch (const Error&) {
-      const int err = errno;
-      reporter.finish();
-      rethrow_write_failure(out.get(), o->output, err);
-      throw;
-    }
-    reporter.finish();
-    check_output(*out, o->output);
+    });
     std::fprintf(stderr,
                  "passages: %zu documents, %zu passages (%zu duplicates removed), %zu written",
                  report.documents, report.passages, report.duplicates, report.written);

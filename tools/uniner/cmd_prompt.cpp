@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "engine/prompt_tokens.h"
 #include "flags.h"
+#include "format/file_io.h"
 #include "text/utf8.h"
 #include "uniner/error.h"
 #include "uniner/format/conversation.h"
@@ -42,7 +43,7 @@ Runner add_prompt_command(CLI::App& app) {
       for (std::size_t i = 0; i < ids.size(); ++i) *out << (i ? " " : "") << ids[i];
       *out << '\n';
     }
-    check_output(*out, o->output);
+    check_written(*out, o->output);
     return 0;
   };
 }

@@ -43,7 +43,7 @@ Runner add_stats_command(CLI::App& app) {
     } else {
       *out << stats_table(stats);
     }
-    check_output(*out, o->output);
+    check_written(*out, o->output);
     return 0;
   };
 }

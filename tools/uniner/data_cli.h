@@ -3,12 +3,18 @@
 // on a terminal, a plain line every few seconds otherwise), both on stderr.
 #pragma once
 
+#include <cerrno>
 #include <cstdio>
+#include <initializer_list>
+#include <ostream>
 #include <string>
+#include <utility>
 
 #include "progress_line.h"
 
+#include "format/file_io.h"
 #include "uniner/data/callbacks.h"
+#include "uniner/error.h"
 
 namespace uniner::cli {
 
@@ -46,5 +52,27 @@ class DataReporter {
   std::size_t max_warnings_;
   std::size_t warnings_ = 0;
 };
+
+// Runs a library job that writes to `outputs` (null streams are skipped) and checks them all after
+// it. A write that failed inside the job is reported with the output's name and the reason (the
+// library cannot name the file it was handed as a stream). The progress line ends first either way.
+template <class Job>
+auto run_writing(DataReporter& reporter,
+                 std::initializer_list<std::pair<std::ostream*, const std::string&>> outputs,
+                 Job&& job) {
+  try {
+    auto result = job();
+    reporter.finish();
+    for (const auto& [out, path] : outputs)
+      if (out != nullptr) check_written(*out, path);
+    return result;
+  } catch (const Error&) {
+    const int err = errno;
+    reporter.finish();
+    for (const auto& [out, path] : outputs)
+      if (out != nullptr && !*out) check_written(*out, path, err);
+    throw;
+  }
+}
 
 }  // namespace uniner::cli

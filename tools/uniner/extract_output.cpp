@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "flags.h"
+#include "format/file_io.h"
 #include "format/json_records.h"
 #include "uniner/error.h"
 #include "uniner/format/records.h"
@@ -66,11 +67,11 @@ std::size_t ExtractOutput::skip_done(const std::function<bool(PassageInput&)>& r
 
 void ExtractOutput::write(const ExtractRecord& record) {
   *out_ << to_json_line(record) << '\n';
-  check_output(*out_, path_);
+  check_written(*out_, path_);
 }
 
 void ExtractOutput::finish() {
-  check_output(*out_, path_);
+  check_written(*out_, path_);
 }
 
 std::optional<std::size_t> count_passages(const std::string& path, bool jsonl, const Shard& shard) {

@@ -122,12 +122,4 @@ bool same_output(const std::string& a, const std::string& b) {
   return a == b || (!ea && !eb && ca == cb);
 }
 
-void rethrow_write_failure(std::ostream* out, const std::string& path, int saved_errno) {
-  if (out != nullptr && !*out) check_written(*out, path, saved_errno);
-}
-
-void check_output(std::ostream& out, const std::string& path) {
-  check_written(out, path);
-}
-
 }  // namespace uniner::cli

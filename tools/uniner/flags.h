@@ -1,7 +1,7 @@
 // The flags every subcommand shares, defined once: files (-i/--input, -o/--output), --strict,
 // -q/--quiet, named choices (--format, --mode, --parser...), and the model and batching group
 // (-m, -t, -c, -b, -p, -g). Defaults are read from the value bound (a default-constructed library
-// options struct), never repeated here. Output files are checked (check_output) and never the
+// options struct), never repeated here. Output files are checked (check_written) and never the
 // input (refuse_same_file).
 #pragma once
 
@@ -88,13 +88,5 @@ Model load_model(const ModelFlags& flags);
 
 // Whether two outputs name the same file (never for "-": both go to stdout, in order).
 bool same_output(const std::string& a, const std::string& b);
-
-// Inside a catch block around a library call that writes to `out`: when the stream failed, throws
-// check_output's error (the file and the reason) instead of the library's generic one.
-// `saved_errno`: errno read first thing in the catch block.
-void rethrow_write_failure(std::ostream* out, const std::string& path, int saved_errno);
-
-// Flushes `out` and throws Error("<path>: write failed: <reason>") when a write failed.
-void check_output(std::ostream& out, const std::string& path);
 
 }  // namespace uniner::cli
