@@ -1,5 +1,18 @@
-// Errors thrown by the uniner library. The CLI maps them to exit codes:
-// InputError -> 2 (bad usage or bad input), any other Error -> 1 (runtime failure).
+// The exceptions of the uniner library, and the one format of their input messages.
+//
+// Errors: the library throws InputError for bad input (a file, a record, an option value: the
+// message names the file and line, or the value, and the reason; the CLI exits 2) and Error for
+// runtime failures (I/O, a full disk, llama.cpp, the network; the CLI exits 1). InputError
+// derives from Error: catch it first. Messages never name CLI flags. where() does not throw.
+// Ownership: copyable values, like every std::exception.
+//
+//   try {
+//     throw uniner::InputError(uniner::where("train.conll", 12, "expected 2 columns"));
+//   } catch (const uniner::InputError& e) {  // e.what(): "train.conll:12: expected 2 columns"
+//     std::cerr << "uniner: error: " << e.what() << '\n';
+//   } catch (const uniner::Error& e) {  // I/O, llama.cpp, network
+//     std::cerr << "uniner: error: " << e.what() << '\n';
+//   }
 #pragma once
 
 #include <cstddef>

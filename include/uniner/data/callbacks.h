@@ -1,9 +1,15 @@
 // Progress and warnings of the data tasks (passages, stats, build-data, convert). The library
 // never prints: it reports through these callbacks and the caller decides what to show.
 //
-//   uniner::DataCallbacks cb;
+// Ownership: a task uses the callbacks only while it runs, and calls them on the calling thread;
+// DataProgress::stage is valid during the call only. Errors: only types here; nothing throws.
+//
+//   uniner::DataCallbacks cb;  // either may stay empty
 //   cb.warning = [](const std::string& m) { std::cerr << "warning: " << m << '\n'; };
-//   cb.progress = [](const uniner::DataProgress& p) { /* p.stage, p.done, p.total */ };
+//   cb.progress = [](const uniner::DataProgress& p) {
+//     std::cerr << p.stage << ": " << p.done << '/' << p.total << '\r';
+//   };
+//   auto stats = uniner::compute_stats("annotations.jsonl", {}, cb);  // dataset_stats.h
 #pragma once
 
 #include <cstddef>

@@ -9,8 +9,13 @@
 //    passages are conversations; a mention is one entity string in the answer of a question;
 //    a question answered [] is a negative query.
 //
+// Ownership: plain values; the file is streamed, memory holds the type table. Errors:
+// compute_stats throws InputError for a file that cannot be opened or is malformed (and, when
+// strict, a bad record: "file:line: reason"), Error on a read error; the other functions are pure
+// and do not throw.
+//
 //   auto stats = uniner::compute_stats("annotations.jsonl", {});
-//   std::cout << uniner::stats_table(stats);
+//   std::cout << uniner::stats_table(stats);  // or uniner::stats_json(stats)
 #pragma once
 
 #include <cstddef>

@@ -1,5 +1,5 @@
 // `uniner build-data`: teacher annotations to the instruction conversations UniversalNER is tuned
-// on, in the original's format (REFERENCE.md section 2; policies in docs/data.md):
+// on, in the original's format (docs/recipe.md section 2; policies in docs/data.md):
 //   human "Text: {passage}" / gpt "I've read this text." /
 //   then per queried type: human "What describes {type} in the text?" / gpt "[\"a\", \"b\"]".
 // Positive types come first, in order of first appearance in the annotation, each with its
@@ -13,10 +13,16 @@
 // The input is read twice (type frequencies first, then the conversations); "-" (stdin) is
 // spooled to a temporary file. Memory holds the type table only.
 //
-//   uniner::BuildDataOptions o;
-//   o.negatives = uniner::NegativeMode::kFrequency;
-//   std::ofstream train("train.json");
-//   auto report = uniner::build_instruction_data("annotations.jsonl", train, nullptr, o);
+// Ownership: `train` and `dev` are borrowed for the call and stay the caller's. Errors:
+// build_instruction_data throws InputError for a dev_fraction outside [0, 1], a dev_fraction
+// without `dev`, an input that cannot be opened, and (when strict) a bad record; Error for I/O
+// (a failed write, the stdin spool, an input that changed between the two reads).
+// group_entities and instruction_conversation are pure and do not throw.
+//
+//   uniner::BuildDataOptions o;  // frequency negatives, 2 per passage
+//   o.dev_fraction = 0.02;
+//   std::ofstream train("train.json"), dev("dev.json");
+//   auto report = uniner::build_instruction_data("annotations.jsonl", train, &dev, o);
 #pragma once
 
 #include <cstddef>

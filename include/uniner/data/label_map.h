@@ -3,6 +3,14 @@
 //   LOC -> location
 //   MISC ->            (an empty right side drops the label's entities)
 // Blank lines and lines starting with '#' are ignored. Labels not in the map are kept.
+//
+// Ownership: LabelMap is a copyable value. Errors: load and parse throw InputError ("file:line:
+// reason"; load also when the file cannot be opened); map() does not throw.
+//
+//   auto map = uniner::LabelMap::parse("PER -> person\nMISC ->\n", "inline");
+//   map.map("PER");   // "person"
+//   map.map("MISC");  // std::nullopt: the label's entities are dropped
+//   map.map("LOC");   // "LOC": not in the map, kept
 #pragma once
 
 #include <optional>

@@ -1,5 +1,8 @@
 // Cleaning of the entity-type names and entity strings a teacher or a dataset gives.
 //
+// Ownership: values in, new strings out. Errors: none; pure functions, thread-safe, they do not
+// throw. Input must be valid UTF-8 (a precondition, not checked).
+//
 //   uniner::clean_type("  Medical\tCondition ", uniner::TypeCase::kLower);  // "medical condition"
 //   uniner::clean_entity("  Paris ");                                      // "Paris"
 #pragma once

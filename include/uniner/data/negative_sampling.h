@@ -1,10 +1,15 @@
 // Negative entity types for a passage: types that do not occur in it, asked with the answer [].
-// REFERENCE.md section 2: frequency (probability proportional to the type's count in the whole
+// docs/recipe.md section 2: frequency (probability proportional to the type's count in the whole
 // dataset) is best, then uniform, then none.
+//
+// Ownership: a NegativeSampler owns copies of the types and counts; sample() is const and may be
+// called from several threads. Errors: the constructor throws InputError when the sizes differ
+// or a type is listed twice; sample() and negative_mode_name() do not throw.
 //
 //   uniner::NegativeSampler sampler({"person", "city", "drug"}, {70, 20, 10},
 //                                   uniner::NegativeMode::kFrequency);
-//   auto negs = sampler.sample(/*exclude=*/{"person"}, /*k=*/1, /*seed=*/7);  // "city" 2 in 3
+//   const std::vector<std::string> exclude = {"person"};  // the passage's own types
+//   auto negs = sampler.sample(exclude, /*k=*/1, /*seed=*/7);  // "city" 2 times in 3
 #pragma once
 
 #include <cstddef>

@@ -11,10 +11,16 @@
 //   4. a hard cut between two code points (a passage always has at least one code point).
 // Passages are trimmed of surrounding whitespace; whitespace inside is kept as written.
 //
-//   uniner::PassageSplitter splitter(256, [&](std::string_view s) { return vocab.count_tokens(s);
-//   },
-//                                    [&](std::string&& passage) { out.push_back(passage); });
-//   splitter.feed(chunk1); splitter.feed(chunk2); splitter.finish();
+// Ownership: a PassageSplitter owns its callbacks and the pending text; what they capture (a
+// Vocab) must outlive it; one thread at a time. Errors: the constructor throws InputError when
+// max_tokens is 0; otherwise only what the callbacks throw. Text must be valid UTF-8.
+//
+//   auto count = [&](std::string_view s) { return vocab.count_tokens(s); };
+//   std::vector<std::string> out;
+//   uniner::PassageSplitter splitter(256, count, [&](std::string&& p) { out.push_back(p); });
+//   splitter.feed(chunk1);
+//   splitter.feed(chunk2);
+//   splitter.finish();  // a whole document at once: uniner::split_passages(doc, 256, count)
 #pragma once
 
 #include <cstddef>

@@ -4,9 +4,14 @@
 // Inputs are plain-text files (each file is one document; blank lines are preferred cut points)
 // or JSON Lines (each record's text field is one document). Everything streams: memory holds one
 // document's pending text, 8-16 bytes per distinct passage for de-duplication (a 64-bit hash),
-// and the sample when --sample is given (reservoir sampling, so at most N passages).
+// and the sample when `sample` is set (reservoir sampling, so at most N passages).
 //
-//   uniner::PassagesOptions o;
+// Ownership: `out` is borrowed for the call and stays the caller's; `count_tokens` and the
+// callbacks are called on the calling thread. Errors: make_passages throws InputError for no
+// input, an input that cannot be opened, max_tokens 0 and, when strict, a bad record or invalid
+// UTF-8 ("file:line: reason"); Error on a read error or a failed write to `out`.
+//
+//   uniner::PassagesOptions o;  // 256 tokens, all passages
 //   o.sample = 50000;
 //   auto vocab = uniner::Vocab::load("ggml-vocab-llama-spm.gguf");
 //   std::ofstream out("passages.jsonl");

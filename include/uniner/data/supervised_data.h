@@ -1,5 +1,5 @@
 // `uniner convert`: supervised NER data (CoNLL/BIO or spans JSON Lines) into UniversalNER's
-// format, as the supervised recipe does (REFERENCE.md section 2): every type of the dataset is
+// format, as the supervised recipe does (docs/recipe.md section 2): every type of the dataset is
 // queried for every sentence, absent ones answer []. Two outputs:
 //  - training conversations: one per sentence, all types in dataset order (order of first
 //    appearance in the file), answers with duplicates removed; ids: the record's own id (spans
@@ -9,11 +9,15 @@
 //    ids "<name>_<n>".
 // The dataset is held in memory (supervised sets are small).
 //
+// Ownership: `train` and `benchmark` are borrowed for the call and stay the caller's. Errors:
+// InputError for an input that cannot be opened and, when strict, a bad sentence ("file:line:
+// reason"; otherwise it goes to callbacks.warning); Error on a read error or a failed write.
+//
 //   uniner::ConvertOptions o;
 //   o.name = "conll03";
 //   o.label_map = uniner::LabelMap::load("conll.map");
 //   std::ofstream train("conll03.json"), bench("conll03_test.json");
-//   uniner::convert_supervised("train.conll", train, &bench, o);
+//   auto report = uniner::convert_supervised("train.conll", train, &bench, o);
 #pragma once
 
 #include <cstddef>

@@ -1,8 +1,11 @@
 // Parsing a teacher LLM's answer: a Python-style list of (entity, type) tuples, as the data
-// construction prompt asks for (REFERENCE.md section 1), in all the ways real models write it.
+// construction prompt asks for (docs/recipe.md section 1), in all the ways real models write it.
 //
-//   auto out = uniner::parse_teacher_output(R"(Sure! [("Paris", "city"), ('O\'Brien',
-//   'person')])");
+// Ownership: values in, new values out. Errors: none; both functions are pure, thread-safe and
+// never throw (see each one for what it accepts).
+//
+//   std::string_view answer = R"(Sure! [("Paris", "city"), ('O\'Brien', 'person')])";
+//   auto out = uniner::parse_teacher_output(answer);
 //   // out.parsed == true; out.entities == {{"Paris", "city"}, {"O'Brien", "person"}}
 //   auto missing = uniner::find_unlocated("Paris is lovely.", out.entities);  // {1}
 //

@@ -1,13 +1,22 @@
 // Entity extraction with a UniNER model: passages and entity types in, entities with offsets out.
 //
-//   auto model = uniner::Model::load("UniNER-7B-type.Q4_K_M.gguf");
-//   uniner::Extractor extractor(model, {});
-//   auto result = extractor.extract({"doc1", "Aspirin is made by Bayer.", {"drug", "company"}});
-//   for (const auto& e : result.entities) { /* e.text, e.type, e.span.start, e.span.end */ }
-//
 // Prompts, tokens and greedy decoding are the original's, so answers equal the original's token
 // for token; by default the passage is decoded once and shared by all of its types, and many
 // passages are decoded together (see docs/extraction.md).
+//
+// Ownership: Extractor is a move-only handle that owns its llama.cpp context and borrows its
+// Model, which must outlive it. Threads: one thread at a time per Extractor; several Extractors
+// may share one Model. run() calls `next`, `emit` and `progress` on the calling thread.
+// Errors: the constructor throws InputError for bad options (max_new_tokens < 1, a negative
+// window size) and Error when the context cannot be created; run() and extract() throw Error
+// when llama.cpp fails. A passage that cannot be processed (invalid UTF-8, no types, too long
+// for the context) never throws: its result has `error` set.
+//
+//   auto model = uniner::Model::load("UniNER-7B-type.Q4_K_M.gguf");
+//   uniner::Extractor extractor(model, {});  // `model` must outlive `extractor`
+//   auto result = extractor.extract({"doc1", "Aspirin is made by Bayer.", {"drug", "company"}});
+//   for (const auto& e : result.entities) { /* e.text, e.type, e.found, e.span.start */ }
+//   std::cout << uniner::to_json_line(uniner::to_extract_record(result)) << '\n';
 #pragma once
 
 #include <cstddef>

@@ -1,8 +1,15 @@
 // A UniNER model (GGUF, LLaMA architecture) loaded through llama.cpp.
 //
-//   uniner::ModelOptions opts;          // threads, context, batch, GPU layers...
+// Ownership: Model is a move-only handle that owns the llama.cpp weights. Extractors borrow it:
+// it must outlive them. Threads: one Model may be shared by several Extractors on several
+// threads (each has its own llama.cpp context). Errors: load throws InputError for bad options
+// (parallel outside 1..256, context_size < 64, a batch size < 1) or a bad file (see load());
+// gpu_offload_supported() and the accessors do not throw.
+//
+//   uniner::ModelOptions opts;  // threads, context, batch, GPU layers...
+//   opts.threads = 8;
 //   auto model = uniner::Model::load("UniNER-7B-type.Q4_K_M.gguf", opts);
-//   uniner::Extractor extractor(model, {});   // see extractor.h
+//   uniner::Extractor extractor(model, {});  // see extractor.h
 #pragma once
 
 #include <cstddef>
@@ -32,8 +39,8 @@ bool gpu_offload_supported();
 
 class Model {
  public:
-  // Throws InputError for a missing file, a non-GGUF file, a model llama.cpp cannot load, or a
-  // vocabulary without the "</s>" end-of-sequence token.
+  // Throws InputError for bad options, a missing file, a non-GGUF file, a model llama.cpp cannot
+  // load, or a vocabulary without the "</s>" end-of-sequence token.
   static Model load(const std::string& path, const ModelOptions& options = {});
 
   Model(Model&&) noexcept;

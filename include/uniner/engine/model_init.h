@@ -1,5 +1,16 @@
 // Writing a random-initialized LLaMA model as GGUF, with the tokenizer of another GGUF. Tests and
 // benchmarks use it to get a real model of any shape; training from scratch starts from it.
+//
+// Ownership: plain values; the file at out_path is the only result. Errors: init_model throws
+// InputError for a bad shape (a size <= 0, dim not divisible by heads, an odd head size, heads
+// not a multiple of kv_heads) or a vocabulary file that cannot be read as GGUF; Error when the
+// output cannot be written or memory runs out.
+//
+//   uniner::InitModelOptions o;  // a tiny random LLaMA, for tests
+//   o.vocab_path = "ggml-vocab-llama-spm.gguf";
+//   o.out_path = "tiny.gguf";
+//   uniner::init_model(o);
+//   auto model = uniner::Model::load("tiny.gguf");  // model.h
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,11 @@
 // A tokenizer loaded from a GGUF file (vocabulary only; no weights are read).
 //
+// Ownership: Vocab is a move-only handle that owns the llama.cpp vocabulary (a Model's vocab()
+// is owned by the Model and lives as long as it). Threads: const methods may be called from
+// several threads (the Extractors of a shared Model do). Errors: load throws InputError for a
+// missing file, not a regular file, not GGUF, or a model llama.cpp cannot load; tokenize and
+// count_tokens throw Error when llama.cpp's tokenizer fails.
+//
 //   auto vocab = uniner::Vocab::load("models/ggml-vocab-llama-spm.gguf");
 //   auto ids = vocab.tokenize(uniner::inference_prompt(text, type), /*add_bos=*/true,
 //                             /*parse_special=*/true);
@@ -23,7 +29,7 @@ using TokenId = std::int32_t;
 
 class Vocab {
  public:
-  // Throws Error when the file is missing or is not a GGUF model with a vocabulary.
+  // Throws InputError when the file is missing or is not a GGUF model with a vocabulary.
   static Vocab load(const std::string& gguf_path);
 
   Vocab(Vocab&&) noexcept;

@@ -1,4 +1,15 @@
 // Scoring predictions against benchmark files, per dataset and averaged, as the paper reports.
+//
+// Ownership: plain values; gold files are streamed. Errors: evaluate_benchmarks throws
+// InputError for a gold file that cannot be opened or is malformed, and for an id predicted
+// twice (naming both lines of `predictions_path`); a gold record without a prediction scores as
+// "[]" and a prediction of no gold record is listed in `unknown_ids`. report_json and
+// report_table do not throw.
+//
+//   auto predictions = uniner::read_predictions("pred.jsonl");
+//   auto report = uniner::evaluate_benchmarks({"CrossNER_AI.json", "mit-movie.json"},
+//                                             predictions, "pred.jsonl");
+//   std::cout << uniner::report_table(report);  // per dataset and the unweighted average
 #pragma once
 
 #include <cstddef>

@@ -1,5 +1,12 @@
-// Metrics: the official UniversalNER micro P/R/F1 over answer strings (REFERENCE.md section 3),
+// Metrics: the official UniversalNER micro P/R/F1 over answer strings (docs/recipe.md section 3),
 // and strict span P/R/F1 on (start, end, type), the convention of GLiNER and others.
+//
+// Ownership: plain values. Errors: none; pure functions, thread-safe, they do not throw (an
+// answer that does not parse counts as the empty list).
+//
+//   uniner::Counts c = uniner::official_counts(R"(["Paris", "Lyon"])", R"(["paris", "Nice"])");
+//   c += uniner::official_counts("[]", R"(["Rome"])");  // micro: counts add up over records
+//   uniner::Scores s = uniner::scores_of(c);            // P = 1/2, R = 1/3
 #pragma once
 
 #include <cstddef>

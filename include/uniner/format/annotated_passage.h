@@ -10,6 +10,15 @@
 // The record is written and read by one piece of code: `annotate` writes with to_json_line();
 // its resume scan, `stats` and `build-data` read with parse_annotation_record() (or the same
 // reader over an already parsed JSON object).
+//
+// Ownership: plain values. Errors: parse_annotation_record throws InputError("source:line:
+// reason"); to_json_line throws InputError only for an id_is_number record whose id is not a
+// number; status_has_entities does not throw. All are pure and thread-safe.
+//
+//   uniner::AnnotationRecord r = uniner::parse_annotation_record(line, "annotations.jsonl", 7);
+//   if (uniner::status_has_entities(r.status))  // "ok" and "parse_error" carry entities
+//     for (const uniner::AnnotatedEntity& e : r.entities) count(e.type, e.text);
+//   out << uniner::to_json_line(r) << '\n';  // the bytes `uniner annotate` writes
 #pragma once
 
 #include <cstddef>

@@ -1,9 +1,16 @@
-// The `ie_as_qa` conversation template of UniversalNER (REFERENCE.md section 2), byte for byte.
+// The `ie_as_qa` conversation template of UniversalNER (docs/recipe.md section 2), byte for
+// byte: the inference prompt, its split for prefix sharing, and whole training conversations.
+//
+// Ownership: values in, new strings out; system_message() views a static string. Errors: none;
+// pure functions, thread-safe, none throws (parse_text_turn and parse_type_question return false
+// for a string of the wrong shape).
 //
 //   auto prompt = uniner::inference_prompt("Paris is lovely.", "location");
 //   // "A virtual assistant answers questions from a user based on the provided text. USER: Text:
 //   //  Paris is lovely. ASSISTANT: I've read this text.</s>USER: What describes location in the
 //   //  text? ASSISTANT:"   (one line)
+//   std::string type;
+//   uniner::parse_type_question("What describes location in the text?", type);  // "location"
 #pragma once
 
 #include <span>

@@ -10,9 +10,19 @@
 // but that is not in the passage has "found": false and null offsets. "raw" maps each type, in
 // the order asked, to the model's answer: a string, or an array of one answer per window.
 //
-//   uniner::ExtractRecord r = ...;
+// Ownership: plain values. Errors: to_json_line does not throw; parse_extract_record throws
+// InputError("source:line: not an extract record: <reason>"); scan_extract_output throws
+// InputError when the file cannot be opened or a complete line is not a record, Error on a read
+// error. All are thread-safe.
+//
+//   uniner::ExtractRecord r;
+//   r.id = "1";
+//   r.text = "Aspirin is made by Bayer.";
+//   r.entities.push_back({"Aspirin", "drug", 0, 7, /*found=*/true});
+//   r.raw.push_back({"drug", {R"(["Aspirin"])"}});
 //   out << uniner::to_json_line(r) << '\n';
 //   auto back = uniner::parse_extract_record(line, "out.jsonl", 1);  // InputError when not one
+//   auto done = uniner::scan_extract_output("out.jsonl").ids;       // to resume a job
 #pragma once
 
 #include <cstddef>

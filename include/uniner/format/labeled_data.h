@@ -9,6 +9,16 @@
 //
 // Spans JSON Lines: {"text": "...", "entities": [{"start": 0, "end": 5, "type": "person"}]},
 // offsets in code points, end exclusive; an optional "id" is kept.
+//
+// Ownership: plain values; a file is read whole into the returned vector. `warning` is called
+// on the calling thread. Errors: the readers throw InputError when the file cannot be opened and,
+// when strict, for the first bad sentence ("file:line: reason"), Error on a read error; otherwise
+// a bad sentence goes to `warning` and is skipped. parse_bio_tag and decode_bio do not throw.
+//
+//   uniner::ConllOptions o;  // the tag in the last column; bad sentences skipped
+//   auto warn = [](const std::string& m) { std::cerr << "warning: " << m << '\n'; };
+//   for (const uniner::LabeledSentence& s : uniner::read_conll("train.conll", o, warn))
+//     for (const auto& e : s.entities) std::cout << e.type << '\t' << e.text << '\n';
 #pragma once
 
 #include <cstddef>

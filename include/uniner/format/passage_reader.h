@@ -1,5 +1,20 @@
-// Reading passages to extract from: plain text (one passage per line) or JSON Lines
-// ({"id", "text", "types"?}). A bad record is reported and skipped, never fatal by itself.
+// Reading passages to extract from: plain text (one passage per line, its id the line number) or
+// JSON Lines ({"id", "text", "types"?}). A bad record is reported and skipped, never fatal.
+//
+// Ownership: PassageInput is a plain value. A PassageReader owns the file it opened ("-":
+// std::cin, borrowed); use it from one thread at a time.
+// Errors: the constructor throws InputError when the path cannot be opened or is a directory.
+// next() does not throw for a bad record: it describes it in `problem` ("file:line: reason").
+// parse_type_list throws InputError ("source: reason") for an empty list, a type with a newline,
+// or invalid UTF-8.
+//
+//   uniner::PassageReader reader("notes.txt", uniner::PassageFormat::kAuto, {"disease", "drug"});
+//   uniner::PassageInput p;
+//   std::string problem;
+//   while (reader.next(p, problem)) {
+//     if (!problem.empty()) { warn(problem); continue; }  // "notes.txt:7: invalid UTF-8 ..."
+//     use(p.id, p.text, p.types);
+//   }
 #pragma once
 
 #include <cstddef>

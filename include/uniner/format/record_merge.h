@@ -1,11 +1,6 @@
 // Joining the outputs of sharded jobs (`extract --shard K/N`, or any JSON Lines files of records
 // with an "id": extract records, annotate records, predictions) into one file.
 //
-//   uniner::MergeOptions o;
-//   o.order_by = "passages.jsonl";            // optional: restore the order of the original input
-//   auto out = uniner::open_output("all.jsonl");
-//   auto report = uniner::merge_records({"s0.jsonl", "s1.jsonl", "s2.jsonl"}, *out, o);
-//
 // Rules: every non-blank line of every input must be a JSON object with an "id" and end with a
 // newline (a last line without one is a job that did not finish: InputError). A record whose id
 // already came from another input must be byte-identical to it (the same shard given twice, or
@@ -17,6 +12,15 @@
 // the id's k-th occurrence. Records of ids that are not in `order_by` are an InputError; passages
 // without a record are counted in `missing`. Nothing is written when an InputError is thrown.
 // Records are held in memory while merging.
+//
+// Ownership: `out` is borrowed for the call; merge_records writes to it but does not check it:
+// flush and test the stream. Errors: InputError ("file:line: reason") as above and for an input
+// that cannot be opened; Error on a read error.
+//
+//   uniner::MergeOptions o;
+//   o.order_by = "passages.jsonl";  // optional: restore the order of the original input
+//   auto out = uniner::open_output("all.jsonl");  // records.h
+//   auto report = uniner::merge_records({"s0.jsonl", "s1.jsonl", "s2.jsonl"}, *out, o);
 #pragma once
 
 #include <cstddef>

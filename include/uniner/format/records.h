@@ -1,7 +1,19 @@
 // Record formats: the original's instruction/benchmark JSON (a JSON array of
-// {"id", "conversations": [{"from", "value"}, ...]}), predictions JSONL
-// ({"id", "prediction"}), and JSON Lines in general. Readers stream: a 1 GB file is read one
-// record at a time. Every reader throws InputError naming the file, the line and the reason.
+// {"id", "conversations": [{"from", "value"}, ...]}) and predictions JSON Lines
+// ({"id", "prediction"}), and opening files ("-" = stdin/stdout). Readers stream: a 1 GB file is
+// read one record at a time.
+//
+// Ownership: records are plain values. open_input/open_output return the stream's owner (for
+// "-": std::cin/std::cout, borrowed, never closed). ConversationWriter and write_prediction
+// borrow `out`, which must outlive the writer; they do not check it: flush and test the stream.
+// Errors: readers throw InputError naming the file, the line (or the record id) and the reason:
+// invalid JSON, a record of the wrong shape, a path that cannot be opened or is a directory.
+// Error for a read error, or when open_output cannot create the file.
+//
+//   for (const uniner::BenchmarkRecord& r : uniner::read_benchmark("CrossNER_AI.json"))
+//     ask(r.id, r.text, r.type);  // r.gold: the gold answer, a JSON list
+//   auto out = uniner::open_output("pred.jsonl");
+//   uniner::write_prediction(*out, "CrossNER_AI_0", R"(["BERT"])");
 #pragma once
 
 #include <cstddef>
@@ -31,9 +43,11 @@ struct BenchmarkRecord {
   std::string gold;  // raw gold answer, a JSON list
 };
 
-// Opens `path` for reading; "-" is stdin. Throws Error when it cannot be opened.
+// Opens `path` for reading; "-" is stdin. Throws InputError when it cannot be opened or is a
+// directory.
 std::shared_ptr<std::istream> open_input(const std::string& path);
-// Opens `path` for writing (truncating, or appending); "-" is stdout.
+// Opens `path` for writing (truncating, or appending); "-" is stdout. Throws InputError for a
+// directory, Error when the file cannot be created.
 std::shared_ptr<std::ostream> open_output(const std::string& path, bool append = false);
 
 // Streams the records of a JSON array of conversations. `fn(record, index)` is called per record.

@@ -2,11 +2,14 @@
 // job array, a Kubernetes indexed job) runs `--shard K/N` jobs that together cover every record
 // exactly once, whatever order the records come in and however the file is split or concatenated.
 //
-//   auto shard = uniner::parse_shard("2/8");       // the third of eight shards (K counts from 0)
-//   if (shard.contains(record_id)) process(record);
-//
 // A record belongs to shard hash(id) mod N, with 64-bit FNV-1a over the id's bytes: the split is
-// the same on every machine and in every version of uniner. Values are plain; nothing is owned.
+// the same on every machine and in every version of uniner.
+//
+// Ownership: Shard is a plain value; nothing is owned. Errors: parse_shard throws InputError
+// naming the value and the reason; nothing else throws. All are pure and thread-safe.
+//
+//   auto shard = uniner::parse_shard("2/8");  // the third of eight shards (K counts from 0)
+//   if (shard.contains(record_id)) process(record);
 #pragma once
 
 #include <cstdint>

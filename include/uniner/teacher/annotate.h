@@ -1,5 +1,5 @@
 // The resumable teacher-annotation job: every passage of a JSON Lines file goes to a teacher LLM
-// through an OpenAI-compatible API with the data-construction prompt (REFERENCE.md section 1),
+// through an OpenAI-compatible API with the data-construction prompt (docs/recipe.md section 1),
 // and one record per passage is appended to the output as answers arrive.
 //
 //   uniner::AnnotateOptions o;
@@ -11,8 +11,8 @@
 //   cb.warning = [](const std::string& m) { std::cerr << m << '\n'; };
 //   auto stats = uniner::annotate(o, cb);
 //
-// Output record, one line each (uniner::AnnotationRecord,
-// include/uniner/format/annotated_passage.h, writes and reads it):
+// Output record, one line each (uniner::AnnotationRecord, uniner/format/annotated_passage.h,
+// writes and reads it):
 //   {"id": <input id>, "text": "...", "entities": [["entity", "type"], ...], "raw": "<answer>",
 //    "status": "ok" | "parse_error" | "failed", "error": "<reason>" (not when ok),
 //    "usage": {"prompt_tokens": N, "completion_tokens": N},
@@ -45,6 +45,10 @@
 // model (HTTP 401/403/404: all other requests would fail the same way), or
 // `max_consecutive_failures` passages in a row failed. Records written before the error are kept
 // (re-running resumes).
+//
+// Ownership: options and stats are plain values; the job owns its worker threads, chat clients
+// and the output file for the duration of annotate(), which blocks. The callbacks are called on
+// the calling thread only, so they need no locking.
 #pragma once
 
 #include <cstddef>
@@ -79,7 +83,7 @@ struct AnnotateStats {
   std::size_t parse_error = 0;      // ... status parse_error
   std::size_t failed = 0;           // ... status failed
   std::size_t bad_input = 0;        // input lines reported and skipped
-  std::size_t other_shards = 0;     // passages of the other shards (--shard), skipped
+  std::size_t other_shards = 0;     // passages of the other shards (`shard`), skipped
   std::size_t in_flight = 0;        // passages being asked right now
   std::size_t requests = 0;         // HTTP requests made (retries included)
   std::uint64_t prompt_tokens = 0;  // usage reported by the server, summed

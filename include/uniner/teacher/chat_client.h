@@ -2,13 +2,6 @@
 // {base_url}/chat/completions, with retries. Plain HTTP and HTTPS (OpenSSL; the system's CA
 // certificates unless ChatOptions::ca_cert_file says otherwise).
 //
-//   uniner::ChatOptions o;
-//   o.base_url = "http://127.0.0.1:8000/v1";
-//   o.model = "my-model";
-//   uniner::ChatClient client(o);
-//   auto r = client.complete({{"system", "You are..."}, {"user", "Given a passage..."}});
-//   if (r.ok) use(r.content); else report(r.error);
-//
 // Retries: connection failures, dropped connections, timeouts, truncated or non-JSON bodies,
 // answers without choices, HTTP 408, 409, 429 and 5xx are retried up to `max_retries` times,
 // with exponential backoff and jitter; a Retry-After (or retry-after-ms) header is honoured.
@@ -18,8 +11,19 @@
 // The API key is sent as "Authorization: Bearer <key>" and never appears in `error` (any echo
 // of it in a server message is replaced by "***").
 //
-// Thread safety: one ChatClient per thread (it owns one keep-alive connection); any number of
-// clients may run at once.
+// Ownership: ChatClient is a move-only handle that owns its keep-alive connection; the
+// ChatOptions::cancel flag is borrowed and must outlive the client. Thread safety: one ChatClient
+// per thread; any number of clients may run at once.
+// Errors: the constructor throws InputError for a bad base_url (or https without TLS support),
+// an empty model, a timeout <= 0, negative retries or an unreadable CA file; complete() never
+// throws for network or server trouble: the ChatResult says what happened.
+//
+//   uniner::ChatOptions o;
+//   o.base_url = "http://127.0.0.1:8000/v1";
+//   o.model = "my-model";
+//   uniner::ChatClient client(o);
+//   auto r = client.complete({{"system", "You are..."}, {"user", "Given a passage..."}});
+//   if (r.ok) use(r.content); else report(r.error);
 #pragma once
 
 #include <atomic>
@@ -64,7 +68,8 @@ struct ChatResult {
 
 class ChatClient {
  public:
-  // Throws InputError when base_url is not http(s)://host[:port][/path] or model is empty.
+  // Throws InputError when base_url is not http(s)://host[:port][/path] (https needs a TLS
+  // build), model is empty, timeout_s <= 0, max_retries < 0, or ca_cert_file cannot be read.
   explicit ChatClient(ChatOptions options);
   ~ChatClient();
   ChatClient(ChatClient&&) noexcept;

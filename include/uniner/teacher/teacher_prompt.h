@@ -1,10 +1,14 @@
-// The data-construction prompt of UniversalNER (REFERENCE.md section 1), byte for byte: the
+// The data-construction prompt of UniversalNER (docs/recipe.md section 1), byte for byte: the
 // system and user messages sent to the teacher LLM for one passage.
+//
+// Ownership: the string_views returned view static strings. Errors: none; pure functions,
+// thread-safe, they do not throw.
 //
 //   auto user = uniner::teacher_user_message("Paris is lovely.", uniner::PromptVariant::kType);
 //   // "Given a passage, your task is to extract all entities and identify their entity types.
 //   //  The output should be in a list of tuples of the following format: [(\"entity 1\",
 //   //  \"type of entity 1\"), ... ].\n\nPassage: Paris is lovely."
+//   // system message: uniner::kTeacherSystemMessage
 #pragma once
 
 #include <string>

@@ -1,4 +1,11 @@
-// Locating an answer string in its passage, to give entities offsets.
+// Locating an answer string in its passage, to give entities offsets (code points and bytes).
+//
+// Ownership: plain values; the spans index into the caller's `haystack`. Errors: none;
+// locate_all is pure, thread-safe and does not throw. Both strings must be valid UTF-8 (a
+// precondition, not checked).
+//
+//   for (const uniner::TextSpan& s : uniner::locate_all("Paris and paris", "Paris"))
+//     std::printf("%zu-%zu\n", s.start, s.end);  // "0-5" only: exact matches win over folded ones
 #pragma once
 
 #include <cstddef>
