@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "support/conll_sample.h"
 #include "support/test_support.h"
 #include "uniner/error.h"
 
@@ -48,33 +49,9 @@ TEST(Bio, BioIob1BioesAndIo) {
   EXPECT_FALSE(parse_bio_tag("", t));
 }
 
-const char* kConll =
-    "-DOCSTART- -X- -X- O\n"
-    "\n"
-    "EU NNP B-NP B-ORG\n"
-    "rejects VBZ B-VP O\n"
-    "German JJ B-NP B-MISC\n"
-    "call NN I-NP O\n"
-    "to TO B-VP O\n"
-    "boycott VB I-VP O\n"
-    "British JJ B-NP B-MISC\n"
-    "lamb NN I-NP O\n"
-    ". . O O\n"
-    "\n"
-    "Peter NNP B-NP B-PER\n"
-    "Blackburn NNP I-NP I-PER\n"
-    "\n"
-    "\n"
-    "Caf\xC3\xA9 NNP B-NP I-LOC\n"
-    "Z\xC3\xBCrich NNP I-NP I-LOC\n"
-    "and CC O O\n"
-    "Peter NNP B-NP I-PER\n"
-    "and CC O O\n"
-    "Peter NNP B-NP I-PER\n";
-
 TEST(Conll, ReadsSentencesWithOffsetsInCodePoints) {
   TempDir dir;
-  const auto s = read_conll(dir.write("a.conll", kConll), {});
+  const auto s = read_conll(dir.write("a.conll", testing::kConll), {});
   ASSERT_EQ(s.size(), 3u);
   EXPECT_EQ(s[0].text, "EU rejects German call to boycott British lamb .");
   ASSERT_EQ(s[0].entities.size(), 3u);

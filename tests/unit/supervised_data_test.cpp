@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "support/conll_sample.h"
 #include "support/test_support.h"
 #include "uniner/data/label_map.h"
 #include "uniner/error.h"
@@ -15,30 +16,6 @@ namespace uniner {
 namespace {
 
 using testing::TempDir;
-
-const char* kConll =
-    "-DOCSTART- -X- -X- O\n"
-    "\n"
-    "EU NNP B-NP B-ORG\n"
-    "rejects VBZ B-VP O\n"
-    "German JJ B-NP B-MISC\n"
-    "call NN I-NP O\n"
-    "to TO B-VP O\n"
-    "boycott VB I-VP O\n"
-    "British JJ B-NP B-MISC\n"
-    "lamb NN I-NP O\n"
-    ". . O O\n"
-    "\n"
-    "Peter NNP B-NP B-PER\n"
-    "Blackburn NNP I-NP I-PER\n"
-    "\n"
-    "\n"
-    "Caf\xC3\xA9 NNP B-NP I-LOC\n"
-    "Z\xC3\xBCrich NNP I-NP I-LOC\n"
-    "and CC O O\n"
-    "Peter NNP B-NP I-PER\n"
-    "and CC O O\n"
-    "Peter NNP B-NP I-PER\n";
 
 TEST(LabelMap, ParsesRenamesDropsAndRejects) {
   const auto m = LabelMap::parse("# CoNLL\nPER -> person\n LOC->location \nMISC ->\n\n", "m.txt");
@@ -62,7 +39,7 @@ TEST(LabelMap, ParsesRenamesDropsAndRejects) {
 
 TEST(Convert, EveryGoldEntityIsInTheRightAnswerAndAbsentTypesAnswerEmpty) {
   TempDir dir;
-  const auto in = dir.write("sample.conll", kConll);
+  const auto in = dir.write("sample.conll", testing::kConll);
   ConvertOptions o;
   o.label_map =
       LabelMap::parse("PER -> person\nLOC -> location\nORG -> organization\nMISC ->\n", "m");

@@ -88,6 +88,7 @@ class Extractor {
   // The model must outlive the extractor. Creates its own llama.cpp context.
   Extractor(const Model& model, ExtractOptions options);
   Extractor(Extractor&&) noexcept;
+  Extractor& operator=(Extractor&&) noexcept;
   ~Extractor();
 
   // Streams passages through the model: pulls them from `next` until it returns false and hands

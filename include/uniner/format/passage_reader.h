@@ -44,6 +44,8 @@ class PassageReader {
   PassageReader(const std::string& path, PassageFormat format,
                 std::vector<std::string> default_types);
   ~PassageReader();
+  PassageReader(const PassageReader&) = delete;  // one reader owns one stream
+  PassageReader& operator=(const PassageReader&) = delete;
 
   // The next passage, or false at the end. A bad record (not JSON, invalid UTF-8, no text...) is
   // skipped and described in `problem` as "file:line: reason"; the call returns true with

@@ -140,6 +140,7 @@ Extractor::Extractor(const Model& model, ExtractOptions options)
   }
 }
 Extractor::Extractor(Extractor&&) noexcept = default;
+Extractor& Extractor::operator=(Extractor&&) noexcept = default;
 Extractor::~Extractor() = default;
 
 std::string Extractor::answer_text(const std::vector<TokenId>& tokens) const {
