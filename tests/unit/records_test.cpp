@@ -63,8 +63,9 @@ TEST(Records, MalformedFilesNameTheFileAndPlace) {
   EXPECT_NE(error_of([&] { read_benchmark(not_json); }).find("bad.json:3: invalid JSON"),
             std::string::npos);
 
-  const auto object = dir.write("obj.json", "{\"id\": 1}");
-  EXPECT_NE(error_of([&] { read_benchmark(object); }).find("expected a JSON array"),
+  // Not a JSON array: read as JSON Lines of conversations (detect_json_layout), line by line.
+  const auto object = dir.write("obj.json", "\n{\"id\": 1}");
+  EXPECT_NE(error_of([&] { read_benchmark(object); }).find("obj.json:2: record 0 (id 1): missing"),
             std::string::npos);
 
   const auto shape = dir.write("shape.json", "[{\"id\": \"a\", \"conversations\": 3}]");

@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "engine/prompt_tokens.h"
 #include "text/utf8.h"
+#include "uniner/engine/extractor.h"
 #include "uniner/error.h"
 #include "uniner/format/conversation.h"
 
@@ -29,6 +30,10 @@ Runner add_prompt_command(CLI::App& app) {
   return [o] {
     require_utf8(o->text, "--text");
     require_utf8(o->type, "--type");
+    // The checks `extract` makes: no prompt is printed for a passage extract would refuse.
+    if (std::string why = validate_passage({"", o->text, {o->type}}); !why.empty()) {
+      throw InputError("--text/--type: " + why);
+    }
     const SystemText system = parse_system_text(o->system);
     if (!o->tokens) {
       std::cout << inference_prompt(o->text, o->type, system) << '\n';

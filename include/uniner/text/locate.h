@@ -19,7 +19,7 @@ struct TextSpan {
 // All non-overlapping occurrences of `needle` in `haystack`, left to right. Exact matches when
 // there is at least one; otherwise case-insensitive ones (simple Unicode case folding, one code
 // point for one, so offsets stay those of the passage). Empty or whitespace-only needles match
-// nothing. Both strings must be valid UTF-8.
+// nothing. Both strings must be valid UTF-8 (otherwise nothing is found). Linear time in both.
 std::vector<TextSpan> locate_all(std::string_view haystack, std::string_view needle);
 
 }  // namespace uniner

@@ -52,13 +52,17 @@ PassageReader::PassageReader(const std::string& path, PassageFormat format,
   if (format == PassageFormat::kJsonl || ends_with(path, ".jsonl") || ends_with(path, ".json")) {
     jsonl_ = format != PassageFormat::kText;
   }
+  skip_utf8_bom(*in_);
   if (format == PassageFormat::kAuto && !jsonl_) {
-    // Look at the first non-blank line, keeping it for next().
+    // Look at the first non-blank line, keeping it for next(); blank lines before it count.
     while (std::getline(*in_, peeked_)) {
-      has_peeked_ = true;
       const auto first = peeked_.find_first_not_of(" \t\r");
-      if (first == std::string::npos) continue;
-      jsonl_ = peeked_[first] == '{';
+      if (first == std::string::npos) {
+        ++line_;
+        continue;
+      }
+      has_peeked_ = true;
+      jsonl_ = json_layout_of(peeked_[first]) == JsonLayout::kLines;
       break;
     }
   }
@@ -97,9 +101,10 @@ bool PassageReader::next(PassageInput& out, std::string& problem) {
   }
   nlohmann::json j;
   try {
-    j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    return bad(std::string("invalid JSON: ") + e.what());
+    j = parse_json_value(text, path_, line_);
+  } catch (const InputError& e) {
+    problem = e.what();
+    return true;
   }
   if (!j.is_object()) return bad("expected a JSON object");
   auto t = j.find("text");
