@@ -43,5 +43,24 @@ TEST(Locate, NonOverlappingAndEmptyNeedles) {
   EXPECT_TRUE(locate_all("Berlin", "Paris").empty());
 }
 
+// Issue 11: the naive search was quadratic on repetitive text ("aaa...a" in "aaa...ab").
+TEST(Locate, LinearOnRepetitiveTextAndSameResultsAsTheNaiveSearch) {
+  const std::string hay = std::string(400'000, 'a') + "b";
+  const std::string needle = std::string(100'000, 'a') + "b";
+  const auto spans = locate_all(hay, needle);
+  ASSERT_EQ(spans.size(), 1u);
+  EXPECT_EQ(spans[0].start, 300'000u);
+  const auto folded = locate_all(hay, std::string(100'000, 'A') + "B");
+  ASSERT_EQ(folded.size(), 1u);
+  EXPECT_FALSE(folded[0].exact_case);
+  // Leftmost, non-overlapping, resuming after each match.
+  const auto aa = locate_all("aaaaa", "aa");
+  ASSERT_EQ(aa.size(), 2u);
+  EXPECT_EQ(aa[1].start, 2u);
+  const auto abab = locate_all("abababab", "abab");
+  ASSERT_EQ(abab.size(), 2u);
+  EXPECT_EQ(abab[1].start, 4u);
+  EXPECT_TRUE(locate_all("x\xFFy", "y").empty());  // invalid UTF-8 locates nowhere
+}
 }  // namespace
 }  // namespace uniner
