@@ -134,7 +134,8 @@ TEST(DatasetStats, InstructionArrayAndJsonLines) {
 // records were never reported (stats --strict exited 0); 1e999 escaped the reader.
 TEST(DatasetStats, BomArrayRecordsAndNumberOverflow) {
   TempDir dir;
-  const auto bom = compute_stats(dir.write("b.json", "\xEF\xBB\xBF\n" + std::string(kInstructions)), {});
+  const auto bom =
+      compute_stats(dir.write("b.json", "\xEF\xBB\xBF\n" + std::string(kInstructions)), {});
   EXPECT_EQ(bom.kind, "instructions");
   EXPECT_EQ(bom.passages, 2u);
 
@@ -156,8 +157,8 @@ TEST(DatasetStats, BomArrayRecordsAndNumberOverflow) {
   EXPECT_THROW(compute_stats(path, strict), InputError);
 
   warnings.clear();
-  const auto overflow = compute_stats(
-      dir.write("o.jsonl", "\n" + records[0].dump() + "\n{\"id\": 1e999}\n"), {}, cb);
+  const auto overflow =
+      compute_stats(dir.write("o.jsonl", "\n" + records[0].dump() + "\n{\"id\": 1e999}\n"), {}, cb);
   EXPECT_EQ(overflow.passages, 1u);
   EXPECT_EQ(overflow.bad_records, 1u);
   ASSERT_EQ(warnings.size(), 1u);

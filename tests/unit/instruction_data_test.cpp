@@ -249,10 +249,10 @@ TEST(InstructionData, DevSplitShufflingStatusesAndBadRecords) {
 // Issue 11: a number overflowing a double escaped the reader (exit 1, an empty output).
 TEST(InstructionData, NumberOverflowIsASkippedBadRecord) {
   TempDir dir;
-  const auto in = dir.write(
-      "o.jsonl",
-      "{\"id\": \"a\", \"text\": \"Ann\", \"status\": \"ok\", \"entities\": [[\"Ann\", "
-      "\"person\"]]}\n{\"id\": 1e999, \"text\": \"x\", \"entities\": []}\n");
+  const auto in =
+      dir.write("o.jsonl",
+                "{\"id\": \"a\", \"text\": \"Ann\", \"status\": \"ok\", \"entities\": [[\"Ann\", "
+                "\"person\"]]}\n{\"id\": 1e999, \"text\": \"x\", \"entities\": []}\n");
   BuildDataReport r;
   std::vector<std::string> warnings;
   const auto train = build(in, {}, nullptr, &r, &warnings);

@@ -141,8 +141,8 @@ Streamed stream(const std::string& text, bool strict) {
 
 // Issue 11: records that are JSON arrays were neither read nor reported.
 TEST(Records, ArrayAndScalarRecordsAreBadRecords) {
-  const std::string text = "[\n[[\"x\"], [1, 2]],\n" + conversation("a") + ",\n7,\n" +
-                           conversation("b") + "\n]";
+  const std::string text =
+      "[\n[[\"x\"], [1, 2]],\n" + conversation("a") + ",\n7,\n" + conversation("b") + "\n]";
   const Streamed s = stream(text, /*strict=*/false);
   EXPECT_EQ(s.ids, (std::vector<std::string>{"a", "b"}));
   ASSERT_EQ(s.bad, 2u);
@@ -244,7 +244,8 @@ TEST(PassageReaderTest, AutoFormatCountsLeadingBlankLinesAndSkipsTheBom) {
   };
   EXPECT_EQ(read_all(dir.write("a.txt", "\xEF\xBB\xBF\n\n \nAnn met Bob.\n\nBye\n")),
             (std::vector<std::string>{"4:Ann met Bob.", "6:Bye"}));
-  const auto jsonl = dir.write("b.txt", "\xEF\xBB\xBF\n{\"text\": \"a\"}\n{\"text\": \"b\", \"id\": 1e999}\n");
+  const auto jsonl =
+      dir.write("b.txt", "\xEF\xBB\xBF\n{\"text\": \"a\"}\n{\"text\": \"b\", \"id\": 1e999}\n");
   const auto got = read_all(jsonl);
   ASSERT_EQ(got.size(), 2u);
   EXPECT_EQ(got[0], "2:a");

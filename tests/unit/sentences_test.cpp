@@ -20,8 +20,10 @@ TEST(Sentences, TiersSentenceLineWord) {
   EXPECT_EQ(cuts("one\ntwo\n\nthree"), (Cuts{{3, 2}, {7, 1}}));
   EXPECT_EQ(cuts("He said \"Go.\" Then"), (Cuts{{2, 3}, {7, 3}, {13, 1}}));
   EXPECT_EQ(cuts("\xE6\x96\x87\xE3\x80\x82\xE6\xAC\xA1"), (Cuts{{6, 1}}));  // 文。次
-  EXPECT_EQ(cuts("a\xC2\xA0" "b"), (Cuts{}));  // a no-break space is no word gap
-  EXPECT_EQ(cuts("  lead"), (Cuts{}));        // no cut before the first character
+  EXPECT_EQ(cuts("a\xC2\xA0"
+                 "b"),
+            (Cuts{}));                  // a no-break space is no word gap
+  EXPECT_EQ(cuts("  lead"), (Cuts{}));  // no cut before the first character
 }
 
 TEST(Sentences, SpacesAndCodePoints) {

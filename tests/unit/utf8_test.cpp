@@ -61,7 +61,10 @@ TEST(Utf8, RoundTripsAndCountsCodePoints) {
 TEST(Utf8, OneRepairRoutineForWholeTextsAndStreams) {
   EXPECT_EQ(to_valid_utf8("ok \xC3\xA9"), "ok \xC3\xA9");
   EXPECT_EQ(to_valid_utf8("a\xE2\x82"), "a\xEF\xBF\xBD");  // a cut sequence: one U+FFFD
-  EXPECT_EQ(to_valid_utf8("\xFF\x80\x80" "b"), "\xEF\xBF\xBD" "b");
+  EXPECT_EQ(to_valid_utf8("\xFF\x80\x80"
+                          "b"),
+            "\xEF\xBF\xBD"
+            "b");
   std::string in = "x\xE2\x82", out;
   std::size_t first_bad = 99;
   EXPECT_EQ(append_valid_utf8(in, /*last=*/false, out, first_bad), 0u);
