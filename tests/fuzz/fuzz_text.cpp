@@ -49,6 +49,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (sp.exact_case) FUZZ_CHECK(hay.substr(sp.byte_start, sp.byte_end - sp.byte_start) == needle);
     prev_end = sp.end;
   }
+  // The many-needle form agrees with locate_all, alone and beside other needles.
+  FUZZ_CHECK(locatable(hay, {needle})[0] == !spans.empty());
+  const auto several = locatable(hay, {needle, hay, needle.substr(0, needle.size() / 2)});
+  FUZZ_CHECK(several[0] == !spans.empty());
+  FUZZ_CHECK(several[2] == !locate_all(hay, needle.substr(0, needle.size() / 2)).empty());
   if (!spans.empty() && spans.front().exact_case) {
     FUZZ_CHECK(hay.find(needle) == spans.front().byte_start);
   }

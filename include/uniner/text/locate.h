@@ -22,4 +22,10 @@ struct TextSpan {
 // nothing. Both strings must be valid UTF-8 (otherwise nothing is found). Linear time in both.
 std::vector<TextSpan> locate_all(std::string_view haystack, std::string_view needle);
 
+// For each needle, whether locate_all(haystack, needle) finds it (exactly or ignoring case), for
+// many needles at once: one pass over the haystack (Aho-Corasick), linear in the sizes of the
+// haystack and the needles however many there are.
+std::vector<bool> locatable(std::string_view haystack,
+                            const std::vector<std::string_view>& needles);
+
 }  // namespace uniner

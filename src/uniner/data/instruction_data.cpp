@@ -16,6 +16,7 @@
 #include "uniner/error.h"
 #include "uniner/format/records.h"
 #include "uniner/text/locate.h"
+#include "uniner/text/normalize.h"
 
 namespace uniner {
 namespace {
@@ -35,22 +36,33 @@ bool has_annotation(const AnnotatedPassage& p) {
 GroupedPassage group_entities(const AnnotatedPassage& passage, TypeCase type_case,
                               bool drop_unfound) {
   GroupedPassage g;
-  // Hash indexes beside the vectors keep the grouping linear in the number of entities.
+  // Hash indexes beside the vectors, and one pass over the text for all the entities, keep the
+  // grouping linear in the number of entities.
+  std::vector<std::pair<std::string, std::string>> cleaned;  // (type, entity)
+  cleaned.reserve(passage.entities.size());
+  for (const auto& e : passage.entities)
+    cleaned.emplace_back(clean_type(e.type, type_case), clean_entity(e.text));
+  std::vector<bool> found;
+  if (drop_unfound) {
+    std::vector<std::string_view> needles;
+    needles.reserve(cleaned.size());
+    for (const auto& c : cleaned) needles.push_back(c.second);
+    found = locatable(passage.text, needles);  // what locate_all finds, exactly or ignoring case
+  }
   std::unordered_set<std::string> all_types;
   std::unordered_map<std::string, std::size_t> type_index;
   std::vector<std::unordered_set<std::string>> seen;  // per type of g.types
-  for (const auto& e : passage.entities) {
-    std::string type = clean_type(e.type, type_case);
-    std::string entity = clean_entity(e.text);
+  for (std::size_t k = 0; k < cleaned.size(); ++k) {
+    auto& [type, entity] = cleaned[k];
     if (type.empty() || entity.empty()) {
       ++g.empty;
       continue;
     }
     if (all_types.insert(type).second) g.all_types.push_back(type);
-    // An exact byte match is the common case and needs no decoding; locate_all also finds the
-    // entity ignoring case.
-    if (drop_unfound && passage.text.find(entity) == std::string::npos &&
-        locate_all(passage.text, entity).empty()) {
+    // An entity of characters Python calls spaces (U+001C...) locates nowhere, but an exact byte
+    // match still counts as found.
+    if (drop_unfound && !found[k] &&
+        (!python_strip(entity).empty() || passage.text.find(entity) == std::string::npos)) {
       ++g.unfound;
       continue;
     }

@@ -264,11 +264,13 @@ TeacherOutput parse_teacher_output(std::string_view answer) {
 
 std::vector<std::size_t> find_unlocated(std::string_view passage,
                                         const std::vector<TeacherEntity>& entities) {
+  std::vector<std::string_view> needles;
+  needles.reserve(entities.size());
+  for (const auto& e : entities) needles.push_back(e.entity);
+  const std::vector<bool> found = locatable(passage, needles);  // one pass for all entities
   std::vector<std::size_t> out;
-  for (std::size_t i = 0; i < entities.size(); ++i) {
-    const auto& e = entities[i].entity;
-    if (find_invalid_utf8(e) || locate_all(passage, e).empty()) out.push_back(i);
-  }
+  for (std::size_t i = 0; i < entities.size(); ++i)
+    if (!found[i]) out.push_back(i);
   return out;
 }
 
