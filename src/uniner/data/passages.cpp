@@ -104,6 +104,7 @@ class CorpusReader {
     const bool jsonl = o_.format == CorpusFormat::kJsonl ||
                        (o_.format == CorpusFormat::kAuto && path != "-" && is_jsonl_name(path));
     auto in = open_input(path);
+    skip_utf8_bom(*in);  // never part of the first passage
     if (jsonl) {
       read_jsonl_corpus(*in, path);
     } else {
