@@ -248,5 +248,28 @@ TEST(CliConvert, ConllToBenchmarkScoresOneWithGoldAsPredictions) {
   EXPECT_NE(m.err.find(bad_map + ":1: expected 'LABEL -> type'"), std::string::npos);
 }
 
+// Issue 11: array records were never reported (`stats --strict` exited 0); a number overflowing
+// a double ended build-data with exit 1 and an empty output.
+TEST(CliData, ArrayRecordsAndNumberOverflowAreBadRecords) {
+  TempDir dir;
+  const auto arrays = dir.write("a.json", "[\n[[\"x\"], [1, 2]]\n]");
+  const auto strict = run_command(kBin + " stats --strict -i " + arrays);
+  EXPECT_EQ(strict.exit_code, 2);
+  EXPECT_NE(strict.err.find("a.json:2: record 0: expected an object"), std::string::npos)
+      << strict.err;
+  const auto lenient = run_command(kBin + " stats -i " + arrays);
+  EXPECT_EQ(lenient.exit_code, 0) << lenient.err;
+  EXPECT_NE(lenient.err.find("a.json:2: record 0: expected an object"), std::string::npos)
+      << lenient.err;
+
+  const auto in = dir.write("ann.jsonl", annotations() + "{\"id\": 1e999, \"text\": \"x\"}\n");
+  const auto r = run_command(kBin + " build-data --input " + in + " --negatives none");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find(in + ":6: invalid JSON"), std::string::npos) << r.err;
+  EXPECT_EQ(json::parse(r.out).size(), 4u);
+  const auto s = run_command(kBin + " build-data --strict --input " + in + " --negatives none");
+  EXPECT_EQ(s.exit_code, 2);
+  EXPECT_NE(s.err.find(in + ":6: invalid JSON"), std::string::npos) << s.err;
+}
 }  // namespace
 }  // namespace uniner

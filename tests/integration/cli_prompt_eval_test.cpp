@@ -118,7 +118,10 @@ TEST(CliEval, MalformedInputsExitTwoNamingFileAndPlace) {
   };
   const Case cases[] = {
       {"notjson.json", "this is not json", "notjson.json:1: invalid JSON"},
-      {"shape.json", "{\"a\": 1}", "shape.json:1: expected a JSON array"},
+      // Not a JSON array: JSON Lines of conversation records (the one layout detection).
+      {"shape.json", "{\"a\": 1}", "shape.json:1: missing 'id'"},
+      {"arrays.json", "[\n[[\"x\"], [1, 2]]]", "arrays.json:2: record 0: expected an object"},
+      {"overflow.json", "[\n\n{\"id\": 1e999}]", "overflow.json:3: invalid JSON"},
       {"badutf8.json", "[\n{\"id\": \"\xC3\x28\"}]", "badutf8.json:2: invalid JSON"},
       {"turns.json", "[{\"id\": \"x\", \"conversations\": []}]", "record id x: expected 4 turns"},
   };
@@ -140,5 +143,46 @@ TEST(CliEval, MalformedInputsExitTwoNamingFileAndPlace) {
   EXPECT_NE(u.err.find("u.jsonl:1: invalid UTF-8"), std::string::npos) << u.err;
 }
 
+const char* kToyGold =
+    R"([{"id": "t0", "conversations": [{"from": "human", "value": "Text: Ann met Bob."}, {"from": "gpt", "value": "I've read this text."}, {"from": "human", "value": "What describes person in the text?"}, {"from": "gpt", "value": "[\"Ann\", \"Bob\"]"}]}])";
+
+// Issue 11: `prompt` printed prompts that `extract` refuses.
+TEST(CliPrompt, ValidatesLikeExtract) {
+  const auto empty = run_command(kBin + " prompt --text '  ' --type person");
+  EXPECT_EQ(empty.exit_code, 2);
+  EXPECT_NE(empty.err.find("empty text"), std::string::npos) << empty.err;
+  const auto newline = run_command(kBin + " prompt --text x --type \"$(printf 'a\\nb')\"");
+  EXPECT_EQ(newline.exit_code, 2);
+  EXPECT_NE(newline.err.find("contains a newline"), std::string::npos) << newline.err;
+  EXPECT_EQ(run_command(kBin + " prompt --text x --type ' '").exit_code, 2);
+}
+
+// Issue 11: a prediction of 50,000 '[' crashed `eval --parser lenient` (stack overflow).
+TEST(CliEval, DeeplyNestedPredictionIsScoredNotACrash) {
+  TempDir dir;
+  const auto gold = dir.write("toy.json", kToyGold);
+  const auto pred = dir.write(
+      "p.jsonl", "{\"id\": \"t0\", \"prediction\": \"" + std::string(50'000, '[') + "\"}\n");
+  for (const std::string parser : {"lenient", "official"}) {
+    const auto r = run_command(kBin + " eval --parser " + parser + " --json --gold " + gold +
+                               " --pred " + pred);
+    ASSERT_EQ(r.exit_code, 0) << parser << ": " << r.err;
+    EXPECT_EQ(nlohmann::json::parse(r.out)["datasets"][0]["correct"], 0) << parser;
+  }
+}
+
+// Issue 11: a gold file whose name is not UTF-8 made `eval --json` exit 1 after scoring; a BOM
+// before the JSON array is skipped.
+TEST(CliEval, JsonReportForANonUtf8FileNameAndABom) {
+  TempDir dir;
+  const auto gold = dir.write("g\xFF.json", std::string("\xEF\xBB\xBF") + kToyGold);
+  const auto pred = dir.write("p.jsonl", "{\"id\": \"t0\", \"prediction\": \"[\\\"Ann\\\"]\"}\n");
+  const auto r = run_command(kBin + " eval --json --gold " + shell_quote(gold) + " --pred " + pred);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["datasets"][0]["name"], "g\xEF\xBF\xBD");
+  EXPECT_EQ(j["datasets"][0]["records"], 1);
+  EXPECT_EQ(j["datasets"][0]["correct"], 1);
+}
 }  // namespace
 }  // namespace uniner

@@ -71,5 +71,41 @@ TEST(LenientParser, ScoresWhatOfficialDropped) {
   EXPECT_EQ(parse_answer_normalized(" [\"The Louvre\"]", ParserMode::kLenient), Items{"louvre"});
 }
 
+// Issue 11: the lenient parser recursed once per '[' or '(' (SIGSEGV on 50,000 of them).
+TEST(LenientParser, AMillionOpeningBracketsIsAnAnswerNotAStackOverflow) {
+  const std::string deep(1'000'000, '[');
+  EXPECT_EQ(lenient(deep), Items{});
+  EXPECT_EQ(lenient(deep + "\"x\"" + std::string(1'000'000, ']') + ", \"y\"]"), Items{"x"});
+  std::string mixed;
+  for (int i = 0; i < 300'000; ++i) mixed += "([";
+  EXPECT_EQ(lenient(mixed + "'a', 'b'"), (Items{"a", "b"}));
+  EXPECT_EQ(official(deep), Items{});
+  EXPECT_EQ(official(deep + "]"), Items{});
+  // Nested objects inside the one bracket pair the official regex takes: not strings, so [].
+  std::string objects = "[";
+  for (int i = 0; i < 100'000; ++i) objects += "{\"a\":";
+  EXPECT_EQ(official(objects + "1" + std::string(100'000, '}') + "]"), Items{});
+}
+
+// Issue 11: duplicate checks were quadratic (80,000 distinct items took ~45 s in eval).
+TEST(AnswerParsers, EightyThousandDistinctItemsKeepTheirOrder) {
+  std::string answer = "[";
+  for (int i = 0; i < 80'000; ++i) {
+    answer += i ? ", \"e" : "\"e";
+    answer += std::to_string(i);
+    answer += '"';
+  }
+  answer += ", \"e0\", \"E1\"]";
+  for (auto mode : {ParserMode::kOfficial, ParserMode::kLenient}) {
+    const Items raw = parse_answer(answer, mode);
+    ASSERT_EQ(raw.size(), 80'001u);  // "e0" repeated is dropped, "E1" is another spelling
+    EXPECT_EQ(raw[79'999], "e79999");
+    const Items normalized = parse_answer_normalized(answer, mode);
+    ASSERT_EQ(normalized.size(), 80'000u);  // "E1" normalizes to "e1"
+    EXPECT_EQ(normalized.front(), "e0");
+    EXPECT_EQ(normalized.back(), "e79999");
+  }
+}
+
 }  // namespace
 }  // namespace uniner

@@ -59,5 +59,30 @@ TEST(BenchmarkEval, DuplicatePredictionIdIsAnError) {
   }
 }
 
+// Issue 11: `eval --json` exited 1 after scoring when a gold file's name was not UTF-8.
+TEST(BenchmarkEval, JsonReportOfANameThatIsNotUtf8) {
+  EvalReport report;
+  DatasetReport d;
+  d.name = "bad\xFFname";
+  report.datasets.push_back(d);
+  std::string text;
+  ASSERT_NO_THROW(text = report_json(report));
+  const auto j = nlohmann::json::parse(text);
+  EXPECT_EQ(j["datasets"][0]["name"], "bad\xEF\xBF\xBDname");
+}
+
+// Issue 11: a gold file of array records scored 0 records and exited 0.
+TEST(BenchmarkEval, ArrayRecordsInAGoldFileAreAnError) {
+  testing::TempDir dir;
+  const auto gold = dir.write("g.json", "[\n[[\"x\"], [1, 2]]\n]");
+  try {
+    evaluate_benchmarks({gold}, {}, "p.jsonl");
+    ADD_FAILURE() << "no InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("g.json:2: record 0: expected an object"),
+              std::string::npos)
+        << e.what();
+  }
+}
 }  // namespace
 }  // namespace uniner

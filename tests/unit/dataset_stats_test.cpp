@@ -130,5 +130,39 @@ TEST(DatasetStats, InstructionArrayAndJsonLines) {
   EXPECT_THROW(compute_stats(dir.write("broken.json", "[{\"id\": 1,"), {}), InputError);
 }
 
+// Issue 11: with a UTF-8 BOM, stats read a JSON array as JSON Lines (0 records, exit 0); array
+// records were never reported (stats --strict exited 0); 1e999 escaped the reader.
+TEST(DatasetStats, BomArrayRecordsAndNumberOverflow) {
+  TempDir dir;
+  const auto bom =
+      compute_stats(dir.write("b.json", "\xEF\xBB\xBF\n" + std::string(kInstructions)), {});
+  EXPECT_EQ(bom.kind, "instructions");
+  EXPECT_EQ(bom.passages, 2u);
+
+  auto records = nlohmann::json::parse(kInstructions);
+  const std::string with_arrays =
+      "[" + records[0].dump() + ",\n[[\"x\"], [1, 2]],\n" + records[1].dump() + "]";
+  const auto path = dir.write("a.json", with_arrays);
+  std::vector<std::string> warnings;
+  DataCallbacks cb;
+  cb.warning = [&](const std::string& w) { warnings.push_back(w); };
+  const auto lenient = compute_stats(path, {}, cb);
+  EXPECT_EQ(lenient.passages, 2u);
+  EXPECT_EQ(lenient.bad_records, 1u);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("a.json:2: record 1: expected an object"), std::string::npos)
+      << warnings[0];
+  StatsOptions strict;
+  strict.strict = true;
+  EXPECT_THROW(compute_stats(path, strict), InputError);
+
+  warnings.clear();
+  const auto overflow =
+      compute_stats(dir.write("o.jsonl", "\n" + records[0].dump() + "\n{\"id\": 1e999}\n"), {}, cb);
+  EXPECT_EQ(overflow.passages, 1u);
+  EXPECT_EQ(overflow.bad_records, 1u);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("o.jsonl:3: invalid JSON"), std::string::npos) << warnings[0];
+}
 }  // namespace
 }  // namespace uniner

@@ -246,5 +246,44 @@ TEST(InstructionData, DevSplitShufflingStatusesAndBadRecords) {
   EXPECT_THROW(build(in, bad, &dev), InputError);
 }
 
+// Issue 11: a number overflowing a double escaped the reader (exit 1, an empty output).
+TEST(InstructionData, NumberOverflowIsASkippedBadRecord) {
+  TempDir dir;
+  const auto in =
+      dir.write("o.jsonl",
+                "{\"id\": \"a\", \"text\": \"Ann\", \"status\": \"ok\", \"entities\": [[\"Ann\", "
+                "\"person\"]]}\n{\"id\": 1e999, \"text\": \"x\", \"entities\": []}\n");
+  BuildDataReport r;
+  std::vector<std::string> warnings;
+  const auto train = build(in, {}, nullptr, &r, &warnings);
+  EXPECT_EQ(records_of(train, false).size(), 1u);
+  EXPECT_EQ(r.bad_records, 1u);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("o.jsonl:2: invalid JSON"), std::string::npos) << warnings[0];
+  BuildDataOptions strict;
+  strict.strict = true;
+  EXPECT_THROW(build(in, strict), InputError);
+}
+
+// Issue 11: grouping was quadratic in the entities of a passage (80,000: tens of seconds).
+TEST(InstructionData, EightyThousandDistinctEntitiesInOnePassage) {
+  AnnotatedPassage p;
+  p.id = "big";
+  p.status = "ok";
+  for (int i = 0; i < 80'000; ++i) {
+    std::string e = "e";
+    e += std::to_string(i);
+    p.text += e;
+    p.text += ' ';
+    p.entities.push_back({e, i % 2 ? "odd" : "even"});
+  }
+  p.entities.push_back({"e0", "even"});
+  const GroupedPassage g = group_entities(p, TypeCase::kLower, /*drop_unfound=*/true);
+  ASSERT_EQ(g.types, (std::vector<std::string>{"even", "odd"}));
+  EXPECT_EQ(g.entities[0].size(), 40'000u);
+  EXPECT_EQ(g.entities[1].back(), "e79999");
+  EXPECT_EQ(g.duplicates, 1u);
+  EXPECT_EQ(g.unfound, 0u);
+}
 }  // namespace
 }  // namespace uniner

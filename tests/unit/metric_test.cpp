@@ -52,5 +52,21 @@ TEST(SpanMetric, StrictOnStartEndAndType) {
   EXPECT_EQ(c.gold, 2u);
 }
 
+// Issue 11: matching predictions against gold was quadratic (80,000 items: tens of seconds).
+TEST(OfficialMetric, EightyThousandItems) {
+  std::string pred = "[", gold = "[";
+  for (int i = 0; i < 80'000; ++i) {
+    pred += i ? ", \"p" : "\"p";
+    pred += std::to_string(i);
+    pred += '"';
+    gold += i ? ", \"p" : "\"p";
+    gold += std::to_string(2 * i);
+    gold += '"';
+  }
+  const Counts c = official_counts(pred + "]", gold + "]", ParserMode::kOfficial);
+  EXPECT_EQ(c.predicted, 80'000u);
+  EXPECT_EQ(c.gold, 80'000u);
+  EXPECT_EQ(c.correct, 40'000u);  // the even numbers below 80,000
+}
 }  // namespace
 }  // namespace uniner

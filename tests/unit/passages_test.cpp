@@ -284,5 +284,41 @@ TEST(Passages, DirectoriesAreReadInNameOrder) {
   EXPECT_EQ(rows[2]["text"], "Sea.");
 }
 
+// Issue 11: the splitter kept its look-ahead (grown by a long first document) for the next one,
+// so a document's passages came out later (and more of it was buffered) after a long document.
+TEST(PassageSplitter, EachDocumentStartsAfresh) {
+  std::string words;
+  for (int i = 0; i < 500; ++i) {
+    words += 'w';
+    words += static_cast<char>('0' + i % 10);
+    words += i % 7 == 6 ? ". " : " ";
+  }
+  const auto emitted_before_finish = [&](bool after_long_document) {
+    std::vector<std::string> out;
+    PassageSplitter s(4, count_words, [&](std::string&& p) { out.push_back(std::move(p)); });
+    if (after_long_document) {
+      s.feed(std::string(200'000, 'x'));  // one word: the look-ahead doubles to hold it
+      s.finish();
+      out.clear();
+    }
+    s.feed(words);
+    const std::size_t early = out.size();
+    s.finish();
+    return std::make_pair(early, out);
+  };
+  const auto fresh = emitted_before_finish(false);
+  const auto after = emitted_before_finish(true);
+  EXPECT_GT(fresh.first, 100u);
+  EXPECT_EQ(after.first, fresh.first);
+  EXPECT_EQ(after.second, fresh.second);
+}
+// Issue 11: a UTF-8 byte order mark is skipped, never part of the first passage.
+TEST(Passages, ByteOrderMarkIsSkipped) {
+  TempDir dir;
+  const auto rows =
+      lines_of(run_passages({dir.write("bom.txt", "\xEF\xBB\xBFGood line.\n")}, PassagesOptions{}));
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0]["text"], "Good line.");
+}
 }  // namespace
 }  // namespace uniner

@@ -107,5 +107,14 @@ TEST(Convert, SpansSampleAndNames) {
   EXPECT_EQ(nlohmann::json::parse(line)["id"], "toy_0");
 }
 
+// Issue 11: a UTF-8 byte order mark is skipped, never part of the first token.
+TEST(Conll, ByteOrderMarkIsSkipped) {
+  TempDir dir;
+  const auto s = read_conll(dir.write("bom.conll", "\xEF\xBB\xBFParis B-LOC\nis O\n"), {});
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].text, "Paris is");
+  ASSERT_EQ(s[0].entities.size(), 1u);
+  EXPECT_EQ(s[0].entities[0].text, "Paris");
+}
 }  // namespace
 }  // namespace uniner

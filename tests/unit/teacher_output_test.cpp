@@ -162,5 +162,39 @@ TEST(FindUnlocated, FlagsEntitiesMissingFromThePassage) {
   EXPECT_TRUE(find_unlocated("", {}).empty());
 }
 
+// Issue 11: a member made only of Unicode whitespace survived the ASCII trim and never located.
+TEST(TeacherOutput, UnicodeWhitespaceIsTrimmedAndEmptyMembersDropped) {
+  const auto out = parse_teacher_output(
+      "[(\"\u3000\", \"person\"), (\"Paris\", \"\u00a0\u2003\"), "
+      "(\"\u3000Lyon\u00a0\", \"city\u2003\")]");
+  EXPECT_EQ(out.entities, (Entities{{"Lyon", "city"}}));
+  EXPECT_EQ(out.empty, 2u);
+}
+
+// Issue 11: the duplicate check was quadratic; 80,000 distinct pairs complete, in order.
+TEST(TeacherOutput, EightyThousandDistinctPairs) {
+  std::string answer = "[";
+  for (int i = 0; i < 80'000; ++i) {
+    answer += "(\"e";
+    answer += std::to_string(i);
+    answer += "\", \"t\"), ";
+  }
+  answer += "(\"e0\", \"t\"), (\"e0\", \"u\")]";
+  const auto out = parse_teacher_output(answer);
+  ASSERT_EQ(out.entities.size(), 80'001u);
+  EXPECT_EQ(out.duplicates, 1u);
+  EXPECT_EQ(out.entities[79'999].entity, "e79999");
+  EXPECT_EQ(out.entities.back(), (TeacherEntity{"e0", "u"}));
+  // A NUL inside a member does not make two different pairs collide.
+  const auto nul = parse_teacher_output("[(\"a\\u0000\", \"b\"), (\"a\", \"\\u0000b\")]");
+  EXPECT_EQ(nul.entities.size(), 2u);
+}
+
+// Issue 11: a million '[' or '(' in a teacher answer is no stack overflow.
+TEST(TeacherOutput, DeepNestingNeverCrashes) {
+  const auto out = parse_teacher_output(std::string(1'000'000, '[') + "(\"a\", \"b\")");
+  EXPECT_TRUE(out.entities.empty());
+  EXPECT_NO_THROW(parse_teacher_output("[" + std::string(1'000'000, '(') + "'x'"));
+}
 }  // namespace
 }  // namespace uniner

@@ -57,5 +57,23 @@ TEST(Utf8, RoundTripsAndCountsCodePoints) {
   EXPECT_EQ(count_code_points(s), 4u);
 }
 
+// Issue 11: one repair routine (streaming, used by `passages`, and to_valid_utf8).
+TEST(Utf8, OneRepairRoutineForWholeTextsAndStreams) {
+  EXPECT_EQ(to_valid_utf8("ok \xC3\xA9"), "ok \xC3\xA9");
+  EXPECT_EQ(to_valid_utf8("a\xE2\x82"), "a\xEF\xBF\xBD");  // a cut sequence: one U+FFFD
+  EXPECT_EQ(to_valid_utf8("\xFF\x80\x80"
+                          "b"),
+            "\xEF\xBF\xBD"
+            "b");
+  std::string in = "x\xE2\x82", out;
+  std::size_t first_bad = 99;
+  EXPECT_EQ(append_valid_utf8(in, /*last=*/false, out, first_bad), 0u);
+  EXPECT_EQ(out, "x");
+  EXPECT_EQ(in, "\xE2\x82");  // waits for the rest of the character
+  in += "\xAC!";
+  EXPECT_EQ(append_valid_utf8(in, /*last=*/true, out, first_bad), 0u);
+  EXPECT_EQ(out, "x\xE2\x82\xAC!");
+  EXPECT_TRUE(in.empty());
+}
 }  // namespace
 }  // namespace uniner

@@ -1,6 +1,7 @@
 #include "engine/windows.h"
 
 #include <gtest/gtest.h>
+#include "text/utf8.h"
 
 #include "support/engine_fixture.h"
 #include "uniner/engine/vocab.h"
@@ -80,5 +81,55 @@ TEST(Windows, RealVocabularyBudgetHolds) {
   for (const auto& win : w) EXPECT_LE(count(slice(text, win)), 128u);
 }
 
+// A counter like fuzz::fake_token_count: a word of n bytes is 1 + n / 4 tokens.
+std::size_t word_bytes(std::string_view s) {
+  std::size_t tokens = 0, word = 0;
+  for (char c : s) {
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+      if (word) tokens += 1 + word / 4;
+      word = 0;
+    } else {
+      ++word;
+    }
+  }
+  return tokens + (word ? 1 + word / 4 : 0);
+}
+
+void expect_advancing_valid_windows(std::string_view text, const std::vector<Window>& w) {
+  for (std::size_t k = 0; k < w.size(); ++k) {
+    EXPECT_FALSE(find_invalid_utf8(slice(text, w[k]))) << "window " << k;
+    if (k) {
+      EXPECT_GE(w[k].byte_start, w[k - 1].byte_start) << "window " << k;
+      EXPECT_GT(w[k].byte_end, w[k - 1].byte_end) << "window " << k << " repeats";
+    }
+  }
+}
+
+// Issue 11 (found by fuzz_windows): a hard cut with a step shorter than a character cut inside
+// it (corpus: tests/fuzz/corpus/fuzz_windows/regress-cut-inside-char).
+TEST(Windows, HardCutsNeverSplitACharacter) {
+  const std::string text = "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD";
+  const auto w = split_windows(text, 3, 1, word_bytes);  // cut_word steps 2 bytes
+  ASSERT_FALSE(w.empty());
+  expect_advancing_valid_windows(text, w);
+  EXPECT_EQ(w.back().byte_end, text.size());
+}
+
+// Issue 11 (found by fuzz_windows): the overlap step-back could repeat a window (or give one
+// inside the previous) when the next unit did not fit beside the overlap
+// (corpus: tests/fuzz/corpus/fuzz_windows/regress-overlap-repeat).
+TEST(Windows, OverlapNeverRepeatsAWindow) {
+  const std::string text =
+      "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E\xE3\x81\xAE\xE6\x96\x87\xE3\x80\x82"
+      "\xE6\xAC\xA1\xE3\x81\xAE\xE6\x96\x87\xEF\xBC\x81\xE7\xAC\xAC\xE4\xB8\x89"
+      "\xE3\x80\x82";  // 日本語の文。次の文！第三。
+  const auto w = split_windows(text, 4, 3, word_bytes);
+  ASSERT_GT(w.size(), 1u);
+  expect_advancing_valid_windows(text, w);
+  const auto spaced = std::string("a. \n\n\n b. \n\n\n c. ");
+  std::string many;
+  for (int i = 0; i < 10; ++i) many += spaced;
+  expect_advancing_valid_windows(many, split_windows(many, 2, 1, word_bytes));
+}
 }  // namespace
 }  // namespace uniner::engine

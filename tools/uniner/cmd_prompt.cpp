@@ -8,6 +8,7 @@
 #include "flags.h"
 #include "format/file_io.h"
 #include "text/utf8.h"
+#include "uniner/engine/extractor.h"
 #include "uniner/error.h"
 #include "uniner/format/conversation.h"
 #include "uniner/format/records.h"
@@ -34,6 +35,10 @@ Runner add_prompt_command(CLI::App& app) {
   return [o] {
     require_utf8(o->text, "--text");
     require_utf8(o->type, "--type");
+    // The checks `extract` makes: no prompt is printed for a passage extract would refuse.
+    if (std::string why = validate_passage({"", o->text, {o->type}}); !why.empty()) {
+      throw InputError("--text/--type: " + why);
+    }
     if (o->tokens && o->model.empty()) throw InputError("--tokens needs --model");
     auto out = open_output(o->output);
     if (!o->tokens) {

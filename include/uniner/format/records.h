@@ -50,7 +50,8 @@ std::shared_ptr<std::istream> open_input(const std::string& path);
 // directory, Error when the file cannot be created.
 std::shared_ptr<std::ostream> open_output(const std::string& path, bool append = false);
 
-// Streams the records of a JSON array of conversations. `fn(record, index)` is called per record.
+// Streams the records of a JSON array of conversations (or JSON Lines of them; a UTF-8 BOM is
+// skipped). `fn(record, index)` is called per record; the first bad record throws InputError.
 void read_conversations(const std::string& path,
                         const std::function<void(ConversationRecord&&, std::size_t)>& fn);
 

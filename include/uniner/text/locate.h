@@ -26,7 +26,13 @@ struct TextSpan {
 // All non-overlapping occurrences of `needle` in `haystack`, left to right. Exact matches when
 // there is at least one; otherwise case-insensitive ones (simple Unicode case folding, one code
 // point for one, so offsets stay those of the passage). Empty or whitespace-only needles match
-// nothing. Both strings must be valid UTF-8.
+// nothing. Both strings must be valid UTF-8 (otherwise nothing is found). Linear time in both.
 std::vector<TextSpan> locate_all(std::string_view haystack, std::string_view needle);
+
+// For each needle, whether locate_all(haystack, needle) finds it (exactly or ignoring case), for
+// many needles at once: one pass over the haystack (Aho-Corasick), linear in the sizes of the
+// haystack and the needles however many there are.
+std::vector<bool> locatable(std::string_view haystack,
+                            const std::vector<std::string_view>& needles);
 
 }  // namespace uniner

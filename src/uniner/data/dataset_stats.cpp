@@ -58,8 +58,8 @@ class StatsCollector {
       }
       nlohmann::json answer;
       try {
-        answer = nlohmann::json::parse(turns[i + 1].value);
-      } catch (const nlohmann::json::parse_error&) {
+        answer = parse_json_value(turns[i + 1].value, "", 0);
+      } catch (const InputError&) {
         throw bad(std::string("turn ") + std::to_string(i + 1) + " is not a JSON list");
       }
       if (!answer.is_array())
@@ -157,20 +157,15 @@ DatasetStats compute_stats(const std::string& path, const StatsOptions& options,
                            const DataCallbacks& callbacks) {
   StatsCollector collector(options, callbacks);
   auto in = open_input(path);
-  const char first = first_significant_char(*in);
-  if (first == '[') {
-    std::size_t bad = 0;
-    read_conversations(path, [&](ConversationRecord&& r, std::size_t index) {
-      try {
-        collector.conversation(r.id, r.conversations, path + ": record " + std::to_string(index));
-      } catch (const InputError& e) {
-        if (options.strict) throw;
-        ++bad;
-        if (callbacks.warning) callbacks.warning(e.what());
-      }
-      collector.progress();
-    });
-    collector.stats_.bad_records = bad;
+  std::size_t lines_consumed = 0;
+  if (detect_json_layout(*in, lines_consumed) == JsonLayout::kArray) {
+    collector.stats_.bad_records = for_each_conversation(
+        *in, path, options.strict,
+        [&](ConversationRecord&& r, std::size_t index, std::size_t) {
+          collector.conversation(r.id, r.conversations, path + ": record " + std::to_string(index));
+          collector.progress();
+        },
+        callbacks.warning);
     collector.stats_.kind = collector.stats_.kind.empty() ? "instructions" : collector.stats_.kind;
     return collector.finish();
   }
@@ -186,7 +181,7 @@ DatasetStats compute_stats(const std::string& path, const StatsOptions& options,
         }
         collector.progress();
       },
-      callbacks.warning);
+      callbacks.warning, lines_consumed);
   return collector.finish();
 }
 
@@ -252,7 +247,7 @@ std::string stats_table(const DatasetStats& s) {
 }
 
 std::string stats_json(const DatasetStats& stats, int indent) {
-  return stats_object(stats).dump(indent);
+  return stats_object(stats).dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace uniner

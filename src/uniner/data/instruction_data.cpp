@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "data/answer_json.h"
 #include "data/conversation_sink.h"
@@ -15,6 +16,7 @@
 #include "uniner/error.h"
 #include "uniner/format/records.h"
 #include "uniner/text/locate.h"
+#include "uniner/text/normalize.h"
 
 namespace uniner {
 namespace {
@@ -29,42 +31,53 @@ bool has_annotation(const AnnotatedPassage& p) {
   return status_has_entities(p.status) && (p.status == "ok" || !p.entities.empty());
 }
 
-template <typename T>
-std::size_t index_of(const std::vector<T>& v, const T& x) {
-  return static_cast<std::size_t>(std::find(v.begin(), v.end(), x) - v.begin());
-}
-
 }  // namespace
 
 GroupedPassage group_entities(const AnnotatedPassage& passage, TypeCase type_case,
                               bool drop_unfound) {
   GroupedPassage g;
-  for (const auto& e : passage.entities) {
-    std::string type = clean_type(e.type, type_case);
-    std::string entity = clean_entity(e.text);
+  // Hash indexes beside the vectors, and one pass over the text for all the entities, keep the
+  // grouping linear in the number of entities.
+  std::vector<std::pair<std::string, std::string>> cleaned;  // (type, entity)
+  cleaned.reserve(passage.entities.size());
+  for (const auto& e : passage.entities)
+    cleaned.emplace_back(clean_type(e.type, type_case), clean_entity(e.text));
+  std::vector<bool> found;
+  if (drop_unfound) {
+    std::vector<std::string_view> needles;
+    needles.reserve(cleaned.size());
+    for (const auto& c : cleaned) needles.push_back(c.second);
+    found = locatable(passage.text, needles);  // what locate_all finds, exactly or ignoring case
+  }
+  std::unordered_set<std::string> all_types;
+  std::unordered_map<std::string, std::size_t> type_index;
+  std::vector<std::unordered_set<std::string>> seen;  // per type of g.types
+  for (std::size_t k = 0; k < cleaned.size(); ++k) {
+    auto& [type, entity] = cleaned[k];
     if (type.empty() || entity.empty()) {
       ++g.empty;
       continue;
     }
-    if (index_of(g.all_types, type) == g.all_types.size()) g.all_types.push_back(type);
-    // An exact byte match is the common case and needs no decoding; locate_all also finds the
-    // entity ignoring case.
-    if (drop_unfound && passage.text.find(entity) == std::string::npos &&
-        locate_all(passage.text, entity).empty()) {
+    if (all_types.insert(type).second) g.all_types.push_back(type);
+    // An entity of characters Python calls spaces (U+001C...) locates nowhere, but an exact byte
+    // match still counts as found.
+    if (drop_unfound && !found[k] &&
+        (!python_strip(entity).empty() || passage.text.find(entity) == std::string::npos)) {
       ++g.unfound;
       continue;
     }
-    const std::size_t t = index_of(g.types, type);
-    if (t == g.types.size()) {
+    const auto [it, fresh] = type_index.try_emplace(type, g.types.size());
+    const std::size_t t = it->second;
+    if (fresh) {
       g.types.push_back(std::move(type));
       g.entities.emplace_back();
+      seen.emplace_back();
     }
-    auto& list = g.entities[t];
-    if (index_of(list, entity) != list.size()) {
+    if (!seen[t].insert(entity).second) {
       ++g.duplicates;
       continue;
     }
-    list.push_back(std::move(entity));
+    g.entities[t].push_back(std::move(entity));
   }
   return g;
 }

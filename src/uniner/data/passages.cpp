@@ -68,41 +68,6 @@ class PassageSink {
   std::vector<std::pair<std::uint64_t, std::string>> reservoir_;
 };
 
-// Appends the valid UTF-8 of `in` to `out`, each ill-formed sequence replaced by U+FFFD. An
-// incomplete sequence at the very end is left in `in` (more bytes may follow) unless `last`.
-// Returns the number of replacements; `first_bad` gets the offset of the first one.
-std::size_t append_valid_utf8(std::string& in, bool last, std::string& out,
-                              std::size_t& first_bad) {
-  std::size_t replaced = 0, i = 0;
-  while (i < in.size()) {
-    const auto c = static_cast<unsigned char>(in[i]);
-    if (c < 0x80) {
-      out.push_back(static_cast<char>(c));
-      ++i;
-      continue;
-    }
-    const std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-    if (len > 1 && i + len > in.size() && !last) {
-      bool prefix = c >= 0xC2 && c <= 0xF4;
-      for (std::size_t k = i + 1; k < in.size(); ++k)
-        prefix = prefix && (static_cast<unsigned char>(in[k]) & 0xC0) == 0x80;
-      if (prefix) break;  // a sequence cut by the chunk boundary: wait for the rest
-    }
-    const std::string_view seq = std::string_view(in).substr(i, len);
-    if (len > 1 && seq.size() == len && !find_invalid_utf8(seq)) {
-      out.append(seq);
-      i += len;
-      continue;
-    }
-    if (replaced++ == 0) first_bad = i;
-    out.append("\xEF\xBF\xBD");
-    ++i;
-    while (i < in.size() && (static_cast<unsigned char>(in[i]) & 0xC0) == 0x80) ++i;
-  }
-  in.erase(0, i);
-  return replaced;
-}
-
 bool is_jsonl_name(const std::string& path) {
   const auto ext = std::filesystem::path(path).extension().string();
   return ext == ".jsonl" || ext == ".ndjson";
@@ -139,6 +104,7 @@ class CorpusReader {
     const bool jsonl = o_.format == CorpusFormat::kJsonl ||
                        (o_.format == CorpusFormat::kAuto && path != "-" && is_jsonl_name(path));
     auto in = open_input(path);
+    skip_utf8_bom(*in);  // never part of the first passage
     if (jsonl) {
       read_jsonl_corpus(*in, path);
     } else {

@@ -1,10 +1,12 @@
 #include "uniner/data/teacher_output.h"
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "format/literal_text.h"
 #include "text/utf8.h"
 #include "uniner/text/locate.h"
+#include "uniner/text/normalize.h"
 
 namespace uniner {
 namespace {
@@ -23,6 +25,13 @@ std::string trim(std::string_view s) {
   while (a < b && is_blank(s[a])) ++a;
   while (b > a && is_blank(s[b - 1])) --b;
   return std::string(s.substr(a, b - a));
+}
+
+// A member as kept: trimmed of Unicode whitespace (str.strip()) when it is valid UTF-8, so that a
+// member of only U+3000 or U+00A0 is empty; of ASCII whitespace otherwise.
+std::string strip_member(std::string_view s) {
+  std::string t = trim(s);
+  return find_invalid_utf8(t) ? t : python_strip(t);
 }
 
 // Numbering ("1.", "2)"), bullets and "..." between list elements: noise, not an element.
@@ -171,10 +180,10 @@ class TupleScanner {
       ++out_.not_pairs;
       return;
     }
-    TeacherEntity e{trim(members[0]), trim(members[1])};
+    TeacherEntity e{strip_member(members[0]), strip_member(members[1])};
     if (e.entity.empty() || e.type.empty()) {
       ++out_.empty;
-    } else if (std::find(out_.entities.begin(), out_.entities.end(), e) != out_.entities.end()) {
+    } else if (!seen_.insert(std::to_string(e.entity.size()) + ':' + e.entity + e.type).second) {
       ++out_.duplicates;
     } else {
       out_.entities.push_back(std::move(e));
@@ -239,6 +248,7 @@ class TupleScanner {
   std::string_view s_;
   std::size_t pos_ = 0;
   TeacherOutput out_;
+  std::unordered_set<std::string> seen_;  // "<entity size>:<entity><type>" of the pairs kept
 };
 
 }  // namespace
@@ -254,11 +264,13 @@ TeacherOutput parse_teacher_output(std::string_view answer) {
 
 std::vector<std::size_t> find_unlocated(std::string_view passage,
                                         const std::vector<TeacherEntity>& entities) {
+  std::vector<std::string_view> needles;
+  needles.reserve(entities.size());
+  for (const auto& e : entities) needles.push_back(e.entity);
+  const std::vector<bool> found = locatable(passage, needles);  // one pass for all entities
   std::vector<std::size_t> out;
-  for (std::size_t i = 0; i < entities.size(); ++i) {
-    const auto& e = entities[i].entity;
-    if (find_invalid_utf8(e) || locate_all(passage, e).empty()) out.push_back(i);
-  }
+  for (std::size_t i = 0; i < entities.size(); ++i)
+    if (!found[i]) out.push_back(i);
   return out;
 }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "text/sentences.h"
+
 namespace uniner::engine {
 namespace {
 
@@ -14,25 +16,14 @@ struct Unit {
   std::size_t tokens;
 };
 
-// Ends of sentences: after . ! ? (or 。！？) when followed by whitespace, and after newlines.
+// Ends of sentences and lines, by the tree's one sentence splitter (text/sentences.h), each
+// moved past the whitespace after it (whitespace joins the sentence before it).
 std::vector<std::size_t> sentence_ends(std::string_view t) {
   std::vector<std::size_t> ends;
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    const char c = t[i];
-    std::size_t after = 0;
-    if (c == '\n') {
-      after = i + 1;
-    } else if ((c == '.' || c == '!' || c == '?') && i + 1 < t.size() && is_space(t[i + 1])) {
-      after = i + 1;
-    } else if (t.compare(i, 3, "\xE3\x80\x82") == 0 || t.compare(i, 3, "\xEF\xBC\x81") == 0 ||
-               t.compare(i, 3, "\xEF\xBC\x9F") == 0) {
-      after = i + 3;
-    }
-    if (after) {
-      while (after < t.size() && is_space(t[after])) ++after;  // whitespace joins the sentence
-      ends.push_back(after);
-      i = after - 1;
-    }
+  for (const auto& b : text::boundaries(t, t.size(), /*margin=*/0)) {
+    if (b.tier > 2) continue;  // word gaps: split_unit cuts there when a sentence is too long
+    const std::size_t after = text::skip_break_space(t, b.pos);
+    if (ends.empty() || after > ends.back()) ends.push_back(after);
   }
   if (ends.empty() || ends.back() != t.size()) ends.push_back(t.size());
   return ends;
@@ -48,8 +39,12 @@ void cut_word(std::string_view t, std::size_t start, std::size_t end, std::size_
   const std::size_t step = std::max<std::size_t>(1, max_tokens > 1 ? max_tokens - 1 : 1);
   std::size_t s = start;
   while (s < end) {
+    const auto inside_char = [&](std::size_t k) {
+      return k < end && (static_cast<unsigned char>(t[k]) & 0xC0) == 0x80;
+    };
     std::size_t e = std::min(end, s + step);
-    while (e < end && e > s + 1 && (static_cast<unsigned char>(t[e]) & 0xC0) == 0x80) --e;
+    while (e > s + 1 && inside_char(e)) --e;
+    while (inside_char(e)) ++e;  // a character longer than the step: take it whole
     out.push_back({s, e, count(t.substr(s, e - s))});
     s = e;
   }
@@ -109,11 +104,18 @@ std::vector<Window> split_windows(std::string_view text, std::size_t max_tokens,
       --j;
     }
     const Window w = trimmed(text, units[i].start, units[j - 1].end);
-    if (w.byte_end > w.byte_start) windows.push_back(w);
+    // A window inside the previous one (whitespace-only units around the overlap) adds nothing.
+    const bool inside_previous = !windows.empty() && w.byte_start >= windows.back().byte_start &&
+                                 w.byte_end <= windows.back().byte_end;
+    if (w.byte_end > w.byte_start && !inside_previous) windows.push_back(w);
     if (j >= units.size()) break;
+    // Step back over whole units for the overlap, leaving room for unit j, so that the next
+    // window always reaches past this one.
+    const std::size_t room =
+        units[j].tokens < max_tokens ? max_tokens - units[j].tokens : std::size_t{0};
+    const std::size_t budget = std::min(overlap_tokens, room);
     std::size_t k = j, overlap = 0;
-    while (k - 1 > i && overlap + units[k - 1].tokens <= overlap_tokens)
-      overlap += units[--k].tokens;
+    while (k - 1 > i && overlap + units[k - 1].tokens <= budget) overlap += units[--k].tokens;
     i = k;
   }
   return windows;

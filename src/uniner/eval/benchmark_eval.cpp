@@ -93,7 +93,8 @@ std::string report_table(const EvalReport& report) {
 }
 
 std::string report_json(const EvalReport& report, int indent) {
-  return report_object(report).dump(indent);
+  // Dataset names come from file names, which need not be UTF-8: never throw on them.
+  return report_object(report).dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace uniner

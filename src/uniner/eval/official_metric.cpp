@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <string_view>
+#include <unordered_set>
 
 #include "uniner/eval/metric.h"
 
@@ -18,9 +20,8 @@ Counts official_counts(std::string_view prediction, std::string_view gold, Parse
   Counts c;
   c.predicted = pred_items.size();
   c.gold = gold_items.size();
-  for (const auto& p : pred_items) {
-    c.correct += std::find(gold_items.begin(), gold_items.end(), p) != gold_items.end();
-  }
+  const std::unordered_set<std::string_view> gold_set(gold_items.begin(), gold_items.end());
+  for (const auto& p : pred_items) c.correct += gold_set.count(p);
   return c;
 }
 

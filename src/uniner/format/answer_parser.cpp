@@ -1,8 +1,9 @@
 #include "uniner/format/answer_parser.h"
 
-#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <unordered_set>
 
+#include "format/json_records.h"
 #include "format/literal_text.h"
 #include "text/utf8.h"
 #include "uniner/error.h"
@@ -11,9 +12,18 @@
 namespace uniner {
 namespace {
 
-void push_unique(std::vector<std::string>& items, std::string item) {
-  if (std::find(items.begin(), items.end(), item) == items.end()) items.push_back(std::move(item));
-}
+// Items in first-occurrence order without duplicates, in linear time.
+class UniqueItems {
+ public:
+  void push(std::string item) {
+    if (seen_.insert(item).second) items_.push_back(std::move(item));
+  }
+  std::vector<std::string> take() { return std::move(items_); }
+
+ private:
+  std::vector<std::string> items_;
+  std::unordered_set<std::string> seen_;
+};
 
 // re.match(r'\[(.*?)\]', s) then json.loads, then "every element is a str".
 std::vector<std::string> parse_official(std::string_view answer) {
@@ -23,14 +33,16 @@ std::vector<std::string> parse_official(std::string_view answer) {
     if (close != std::string_view::npos && answer[close] == ']')
       match = answer.substr(0, close + 1);
   }
+  // Deeper nesting would hold a non-string element (or exceed Python's recursion limit): [].
+  if (json_nesting_exceeds(match)) return {};
   const auto json = nlohmann::json::parse(match, nullptr, /*allow_exceptions=*/false);
-  std::vector<std::string> items;
-  if (!json.is_array()) return items;
+  UniqueItems items;
+  if (!json.is_array()) return {};
   for (const auto& element : json) {
     if (!element.is_string()) return {};  // normalize_answer() raises on it in the original
-    push_unique(items, element.get<std::string>());
+    items.push(element.get<std::string>());
   }
-  return items;
+  return items.take();
 }
 
 bool is_space(char c) {
@@ -45,8 +57,8 @@ class LenientScanner {
     const std::size_t open = s_.find('[');
     if (open == std::string_view::npos) return {};
     pos_ = open + 1;
-    list(']');
-    return std::move(items_);
+    list();
+    return items_.take();
   }
 
  private:
@@ -60,15 +72,19 @@ class LenientScanner {
     return k == s_.size() || s_[k] == ',' || s_[k] == ']' || s_[k] == ')';
   }
 
-  // Reads elements until `close` (or the end of the text).
-  void list(char close) {
+  // Reads elements until the list opened before pos_ closes (or the text ends). Nested lists
+  // and tuples are flattened: any ']' or ')' closes the innermost one, so a depth counter is all
+  // the state nesting needs (no recursion: a million '[' is an answer, not a stack overflow).
+  void list() {
+    std::size_t depth = 1;
     while (true) {
       skip_space();
       if (pos_ >= s_.size()) return;
       const char c = s_[pos_];
-      if (c == close || c == ']' || c == ')') {
+      if (c == ']' || c == ')') {
         ++pos_;
-        return;
+        if (--depth == 0) return;
+        continue;
       }
       if (c == ',') {
         ++pos_;
@@ -78,7 +94,7 @@ class LenientScanner {
         string(c);
       } else if (c == '[' || c == '(') {
         ++pos_;
-        list(c == '[' ? ']' : ')');
+        ++depth;
       } else {
         bare();
       }
@@ -119,12 +135,12 @@ class LenientScanner {
     while (a < b && is_space(item[a])) ++a;
     while (b > a && is_space(item[b - 1])) --b;
     if (a == b) return;
-    push_unique(items_, item.substr(a, b - a));
+    items_.push(item.substr(a, b - a));
   }
 
   std::string_view s_;
   std::size_t pos_ = 0;
-  std::vector<std::string> items_;
+  UniqueItems items_;
 };
 
 }  // namespace
@@ -137,12 +153,12 @@ std::vector<std::string> parse_answer(std::string_view answer, ParserMode mode) 
 }
 
 std::vector<std::string> parse_answer_normalized(std::string_view answer, ParserMode mode) {
-  std::vector<std::string> out;
+  UniqueItems out;
   for (const auto& item : parse_answer(answer, mode)) {
     if (find_invalid_utf8(item)) continue;  // a \u escape of a lone surrogate, say
-    push_unique(out, normalize_answer(item));
+    out.push(normalize_answer(item));
   }
-  return out;
+  return out.take();
 }
 
 }  // namespace uniner

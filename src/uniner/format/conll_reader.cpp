@@ -1,5 +1,6 @@
 #include <istream>
 
+#include "format/json_records.h"
 #include "text/utf8.h"
 #include "uniner/error.h"
 #include "uniner/format/labeled_data.h"
@@ -163,6 +164,7 @@ std::vector<TokenSpan> decode_bio(const std::vector<BioTag>& tags) {
 std::vector<LabeledSentence> read_conll(const std::string& path, const ConllOptions& options,
                                         const LabeledDataWarning& warning, std::size_t* bad) {
   auto in = open_input(path);
+  skip_utf8_bom(*in);  // never part of the first token
   std::vector<LabeledSentence> out;
   std::size_t skipped = 0;
   Pending p;

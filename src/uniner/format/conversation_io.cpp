@@ -78,39 +78,81 @@ std::string id_of(const json& record, const std::string& source, std::size_t lin
   throw InputError(where(source, line, "'id' must be a string or a number"));
 }
 
-void read_conversations(const std::string& path,
-                        const std::function<void(ConversationRecord&&, std::size_t)>& fn) {
-  auto in = open_input(path);
-  std::size_t line = 1;
+std::size_t for_each_conversation(std::istream& in, const std::string& source, bool strict,
+                                  const ConversationFn& fn, const WarningFn& warning) {
+  std::size_t lines_consumed = 0;
+  const JsonLayout layout = detect_json_layout(in, lines_consumed);
   std::size_t index = 0;
-  bool saw_array = false;
+  if (layout != JsonLayout::kArray) {
+    return for_each_jsonl_record(
+        in, source, strict,
+        [&](json& j, std::size_t line) {
+          const std::size_t i = index++;
+          fn(record_from_json(j, source, line, i), i, line);
+        },
+        warning, lines_consumed);
+  }
+  std::size_t line = 1 + lines_consumed;
+  std::size_t bad = 0;
+  bool too_deep = false;  // the current record nests deeper than kMaxJsonDepth
+  const auto reject = [&](const InputError& e) {
+    if (strict) throw e;
+    ++bad;
+    if (warning) warning(e.what());
+  };
+  const auto record_at = [&] { return "record " + std::to_string(index); };
   auto callback = [&](int depth, json::parse_event_t event, json& parsed) -> bool {
-    if (depth == 0) {
-      if (event == json::parse_event_t::array_start) saw_array = true;
-      if (!saw_array && event != json::parse_event_t::array_end) {
-        throw InputError(where(path, line, "expected a JSON array of records"));
-      }
-      return true;
-    }
-    if (depth == 1 && event == json::parse_event_t::value) {
-      throw InputError(
-          where(path, line, "record " + std::to_string(index) + ": expected an object"));
-    }
-    if (depth == 1 && event == json::parse_event_t::object_end) {
-      fn(record_from_json(parsed, path, line, index), index);
+    using Event = json::parse_event_t;
+    if (depth == 0) return true;  // the array of records (detect_json_layout saw its '[')
+    const bool opens = event == Event::object_start || event == Event::array_start;
+    if (depth == 1 && (event == Event::value || event == Event::array_start)) {
+      // A record that is a number, a string, an array...: bad, and never kept.
+      reject(InputError(where(source, line, record_at() + ": expected an object")));
       ++index;
+      return false;
+    }
+    if (depth == 1 && event == Event::object_start) too_deep = false;
+    if (opens && static_cast<std::size_t>(depth) >= kMaxJsonDepth) {
+      too_deep = true;
+      return false;  // the subtree is skipped, not built
+    }
+    if (depth == 1 && event == Event::object_end) {
+      const std::size_t i = index++;
+      try {
+        if (too_deep) {
+          throw InputError(where(
+              source, line,
+              record_at() + ": nested deeper than " + std::to_string(kMaxJsonDepth) + " levels"));
+        }
+        fn(record_from_json(parsed, source, line, i), i, line);
+      } catch (const InputError& e) {
+        reject(e);
+      } catch (const json::exception& e) {
+        reject(InputError(where(source, line, "record " + std::to_string(i) + ": " + e.what())));
+      }
       return false;  // discard: the DOM never holds more than one record
     }
     return true;
   };
   try {
-    LineCountingIterator begin(std::istreambuf_iterator<char>(*in), &line), end;
+    LineCountingIterator begin(std::istreambuf_iterator<char>(in), &line), end;
     const json rest = json::parse(begin, end, callback);  // records were handed to fn
     (void)rest;
-  } catch (const json::parse_error& e) {
-    // e.what() carries "syntax error while parsing ..." and the byte; add the line.
-    throw InputError(where(path, line, std::string("invalid JSON: ") + e.what()));
+  } catch (const json::exception& e) {
+    // parse_error or out_of_range (a number overflowing a double): the array cannot be resumed.
+    // e.what() carries the reason and the byte; add the line.
+    throw InputError(where(source, line, std::string("invalid JSON: ") + e.what()));
   }
+  return bad;
+}
+
+void read_conversations(const std::string& path,
+                        const std::function<void(ConversationRecord&&, std::size_t)>& fn) {
+  auto in = open_input(path);
+  for_each_conversation(
+      *in, path, /*strict=*/true,
+      [&](ConversationRecord&& r, std::size_t index, std::size_t) { fn(std::move(r), index); },
+      nullptr);
 }
 
 BenchmarkRecord to_benchmark_record(const ConversationRecord& r, const std::string& source) {

@@ -45,9 +45,9 @@ PassageReader::PassageReader(const std::string& path, PassageFormat format,
   if (format == PassageFormat::kJsonl || ends_with(path, ".jsonl") || ends_with(path, ".json")) {
     jsonl_ = format != PassageFormat::kText;
   }
+  skip_utf8_bom(*in_);
   if (format == PassageFormat::kAuto && !jsonl_) {
-    // Look at the first non-blank line, keeping it for next().
-    // Blank lines skipped here still count: plain-text ids are line numbers.
+    // Look at the first non-blank line, keeping it for next(); blank lines before it count.
     while (std::getline(*in_, peeked_)) {
       const auto first = peeked_.find_first_not_of(" \t\r");
       if (first == std::string::npos) {
@@ -55,7 +55,7 @@ PassageReader::PassageReader(const std::string& path, PassageFormat format,
         continue;
       }
       has_peeked_ = true;
-      jsonl_ = peeked_[first] == '{';
+      jsonl_ = json_layout_of(peeked_[first]) == JsonLayout::kLines;
       break;
     }
   }
@@ -94,9 +94,10 @@ bool PassageReader::next(PassageInput& out, std::string& problem) {
   }
   nlohmann::json j;
   try {
-    j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    return bad(std::string("invalid JSON: ") + e.what());
+    j = parse_json_value(text, path_, line_);
+  } catch (const InputError& e) {
+    problem = e.what();
+    return true;
   }
   if (!j.is_object()) return bad("expected a JSON object");
   auto t = j.find("text");

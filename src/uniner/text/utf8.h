@@ -25,7 +25,15 @@ std::u32string utf8_to_u32(std::string_view s);
 std::string u32_to_utf8(std::u32string_view s);
 void append_utf8(std::string& out, char32_t c);
 
-// `s` with every ill-formed sequence replaced by U+FFFD (model output cut inside a character).
+// The one UTF-8 repair routine of the tree. Appends the valid UTF-8 of `in` to `out`, each
+// ill-formed sequence (a bad lead byte with the continuation bytes after it) replaced by one
+// U+FFFD, and removes what it consumed from `in`. An incomplete sequence at the very end is left
+// in `in` (more bytes may follow, streaming) unless `last`. Returns the number of replacements;
+// `first_bad` gets the offset in `in` of the first one.
+std::size_t append_valid_utf8(std::string& in, bool last, std::string& out, std::size_t& first_bad);
+
+// `s` with every ill-formed sequence replaced by U+FFFD (model output cut inside a character):
+// append_valid_utf8 on the whole text.
 std::string to_valid_utf8(std::string_view s);
 
 // Number of code points in valid UTF-8.

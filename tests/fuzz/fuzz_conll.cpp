@@ -1,0 +1,35 @@
+// The CoNLL/BIO reader (data/conll_reader), through its public function on a temporary file.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "fuzz_util.h"
+#include "uniner/data/labeled_data.h"
+#include "uniner/error.h"
+
+using namespace uniner;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string path =
+      fuzz::temp_file(std::string_view(reinterpret_cast<const char*>(data), size), ".conll");
+  for (int column : {-1, 1}) {
+    ConllOptions o;
+    o.column = column;
+    std::size_t bad = 0;
+    const auto sentences = read_conll(path, o, {}, &bad);
+    for (const auto& s : sentences) {
+      FUZZ_CHECK(fuzz::valid_utf8(s.text));
+      const std::size_t n = count_code_points(s.text);
+      for (const auto& e : s.entities) {
+        FUZZ_CHECK(e.start < e.end && e.end <= n);
+        FUZZ_CHECK(!e.type.empty());
+      }
+    }
+    o.strict = true;
+    try {
+      read_conll(path, o);
+    } catch (const InputError&) {
+    }
+  }
+  return 0;
+}
