@@ -52,6 +52,7 @@ TEST(ExtractRecord, RoundTripsThroughTheReader) {
 TEST(ExtractRecord, OtherLinesAreRefusedWithFileLineAndReason) {
   const std::pair<const char*, const char*> cases[] = {
       {"not json", "invalid JSON"},
+      {R"({"id": "1", "text": "t", "n": 1e999})", "invalid JSON"},  // overflows a double
       {"[1]", "not a JSON object"},
       {R"({"id": "1", "prediction": "[]"})", "missing string 'text'"},
       {R"({"id": "1", "text": "t", "entities": []})", "missing 'raw' object"},
@@ -68,6 +69,13 @@ TEST(ExtractRecord, OtherLinesAreRefusedWithFileLineAndReason) {
       EXPECT_NE(m.find("o.jsonl:4: not an extract record"), std::string::npos) << m;
       EXPECT_NE(m.find(why), std::string::npos) << m;
     }
+  }
+  // Nesting that would make copying the value recurse too deep is refused the same way.
+  try {
+    parse_extract_record(std::string(600, '['), "o.jsonl", 5);
+    ADD_FAILURE() << "accepted 600 nested arrays";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("o.jsonl:5: not an extract record: "), std::string::npos);
   }
 }
 

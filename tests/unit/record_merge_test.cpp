@@ -86,6 +86,10 @@ TEST(RecordMerge, RefusesConflictsTornLinesStrangersAndNonRecords) {
             std::string::npos);
   EXPECT_NE(error_of({dir.write("j.jsonl", "oops\n")}).find("j.jsonl:1: invalid JSON"),
             std::string::npos);
+  // A number that overflows a double is bad input with its place, not an uncaught exception.
+  EXPECT_NE(error_of({dir.write("o.jsonl", "{\"id\": \"1\", \"n\": 1e999}\n")})
+                .find("o.jsonl:1: invalid JSON"),
+            std::string::npos);
 
   MergeOptions o;
   o.order_by = dir.write("in.txt", "one\n");

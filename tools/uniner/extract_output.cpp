@@ -88,12 +88,10 @@ std::optional<std::size_t> count_passages(const std::string& path, bool jsonl, c
     }
     std::string id = std::to_string(number);
     if (jsonl) {
-      const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-      if (j.is_object() && j.contains("id")) {
-        try {
-          id = id_of(j, path, number);
-        } catch (const InputError&) {
-        }
+      try {  // a bad record counts with its line number, as the reader will report it
+        const auto j = parse_json_value(line, path, number);
+        if (j.is_object() && j.contains("id")) id = id_of(j, path, number);
+      } catch (const InputError&) {
       }
     }
     count += shard.contains(id);

@@ -123,8 +123,7 @@ AnnotatedPassage annotated_passage_from_json(const json& record, const std::stri
 
 AnnotationRecord parse_annotation_record(std::string_view json_line, const std::string& source,
                                          std::size_t line) {
-  const json j = json::parse(json_line, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) throw InputError(where(source, line, "invalid JSON"));
+  const json j = parse_json_value(json_line, source, line);
   if (!j.is_object()) throw InputError(where(source, line, "expected a JSON object"));
   return annotation_record_from_json(j, source, line);
 }

@@ -52,10 +52,13 @@ std::optional<std::size_t> offset_field(const json& j, const char* key, const st
 ExtractRecord parse_extract_record(std::string_view line, const std::string& source,
                                    std::size_t line_number) {
   const std::string what = where(source, line_number, "not an extract record: ");
+  // Ordered: "raw" keeps the order the types were asked in.
+  if (json_nesting_exceeds(line))
+    throw InputError(what + "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
   json j;
   try {
     j = json::parse(line);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // syntax, a number overflowing a double...
     throw InputError(what + "invalid JSON: " + e.what());
   }
   if (!j.is_object()) throw InputError(what + "not a JSON object");

@@ -55,12 +55,7 @@ MergeReport merge_records(const std::vector<std::string>& inputs, std::ostream& 
   for (std::size_t f = 0; f < inputs.size(); ++f) {
     std::unordered_map<std::string, std::size_t> seen_here;  // occurrences of an id in this file
     read_lines(inputs[f], [&](std::string&& text, std::size_t number) {
-      nlohmann::json j;
-      try {
-        j = nlohmann::json::parse(text);
-      } catch (const nlohmann::json::parse_error& e) {
-        throw InputError(where(inputs[f], number, std::string("invalid JSON: ") + e.what()));
-      }
+      const nlohmann::json j = parse_json_value(text, inputs[f], number);
       if (!j.is_object()) throw InputError(where(inputs[f], number, "expected a JSON object"));
       if (!j.contains("id")) throw InputError(where(inputs[f], number, "record without an 'id'"));
       const std::string id = id_of(j, inputs[f], number);

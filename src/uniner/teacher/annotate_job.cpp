@@ -122,9 +122,15 @@ std::optional<Task> read_task(std::string& text, const std::string& path, std::s
                         " of the line: " + bad->reason);
     return std::nullopt;
   }
-  const json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  json j;
+  try {
+    j = parse_json_value(text, path, line_no);
+  } catch (const InputError& e) {
+    problem = e.what();
+    return std::nullopt;
+  }
   if (!j.is_object()) {
-    problem = where(path, line_no, j.is_discarded() ? "invalid JSON" : "expected a JSON object");
+    problem = where(path, line_no, "expected a JSON object");
     return std::nullopt;
   }
   Task task;
