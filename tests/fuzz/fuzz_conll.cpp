@@ -4,7 +4,7 @@
 #include <string>
 
 #include "fuzz_util.h"
-#include "uniner/data/labeled_data.h"
+#include "uniner/format/labeled_data.h"
 #include "uniner/error.h"
 
 using namespace uniner;
