@@ -131,5 +131,15 @@ TEST(Windows, OverlapNeverRepeatsAWindow) {
   for (int i = 0; i < 10; ++i) many += spaced;
   expect_advancing_valid_windows(many, split_windows(many, 2, 1, word_bytes));
 }
+// Issue 11 (found by fuzz_windows): whitespace that trims away but still counts as tokens gave
+// no window at all, and the extractor waited forever for a passage with no work
+// (corpus: tests/fuzz/corpus/fuzz_windows/regress-no-window).
+TEST(Windows, AlwaysAtLeastOneWindow) {
+  const std::string text = "\v  \v ";
+  const auto w = split_windows(text, 1, 1, word_bytes);  // "\v" counts as a word here
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_EQ(w[0].byte_start, w[0].byte_end);
+}
+
 }  // namespace
 }  // namespace uniner::engine

@@ -118,6 +118,9 @@ std::vector<Window> split_windows(std::string_view text, std::size_t max_tokens,
     while (k - 1 > i && overlap + units[k - 1].tokens <= budget) overlap += units[--k].tokens;
     i = k;
   }
+  // Whitespace the counter still counts (\v, \f...) trims to nothing: the caller still gets its
+  // one window (an empty list would leave a passage with no work, never finished).
+  if (windows.empty()) windows.push_back(trimmed(text, 0, text.size()));
   return windows;
 }
 
