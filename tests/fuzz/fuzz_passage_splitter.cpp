@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "fake_tokens.h"
 #include "fuzz_util.h"
+#include "support/fake_tokens.h"
 #include "uniner/data/passage_splitter.h"
 
 using namespace uniner;

@@ -4,8 +4,8 @@
 #include <string>
 
 #include "fuzz_util.h"
-#include "uniner/format/labeled_data.h"
 #include "uniner/error.h"
+#include "uniner/format/labeled_data.h"
 
 using namespace uniner;
 

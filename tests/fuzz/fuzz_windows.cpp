@@ -7,8 +7,8 @@
 #include <string>
 
 #include "engine/windows.h"
-#include "fake_tokens.h"
 #include "fuzz_util.h"
+#include "support/fake_tokens.h"
 
 using namespace uniner;
 

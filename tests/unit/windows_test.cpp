@@ -4,6 +4,7 @@
 #include "text/utf8.h"
 
 #include "support/engine_fixture.h"
+#include "support/fake_tokens.h"
 #include "uniner/engine/vocab.h"
 
 namespace uniner::engine {
@@ -81,19 +82,8 @@ TEST(Windows, RealVocabularyBudgetHolds) {
   for (const auto& win : w) EXPECT_LE(count(slice(text, win)), 128u);
 }
 
-// A counter like fuzz::fake_token_count: a word of n bytes is 1 + n / 4 tokens.
-std::size_t word_bytes(std::string_view s) {
-  std::size_t tokens = 0, word = 0;
-  for (char c : s) {
-    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
-      if (word) tokens += 1 + word / 4;
-      word = 0;
-    } else {
-      ++word;
-    }
-  }
-  return tokens + (word ? 1 + word / 4 : 0);
-}
+// A word of n bytes is 1 + n / 4 tokens (the fuzz harnesses count the same way).
+const auto word_bytes = fuzz::fake_token_count;
 
 void expect_advancing_valid_windows(std::string_view text, const std::vector<Window>& w) {
   for (std::size_t k = 0; k < w.size(); ++k) {

@@ -1,5 +1,6 @@
-// A deterministic stand-in for a tokenizer: a word of n bytes is 1 + n / 4 tokens, spaces are
-// free (like SentencePiece, counts of pieces roughly add up, but not exactly).
+// A deterministic stand-in for a tokenizer (fuzz harnesses and windows_test): a word of n bytes is
+// 1 + n / 4 tokens, spaces are free (like SentencePiece, counts of pieces roughly add up, but not
+// exactly).
 #pragma once
 
 #include <cstddef>
