@@ -59,6 +59,8 @@ TEST(ExtractRecord, OtherLinesAreRefusedWithFileLineAndReason) {
       {R"({"id": 1, "text": "t", "entities": [], "raw": {}})", "missing string 'id'"},
       {R"({"id": "1", "text": "t", "entities": [{"text": "a", "type": "b"}], "raw": {}})",
        "entity without 'start'"},
+      // Found by fuzz_output_records: a passage has at least one window.
+      {R"({"id": "1", "text": "t", "entities": [], "raw": {}, "windows": 0})", "'windows'"},
   };
   for (const auto& [line, why] : cases) {
     try {

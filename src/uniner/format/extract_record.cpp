@@ -98,7 +98,8 @@ ExtractRecord parse_extract_record(std::string_view line, const std::string& sou
     r.raw.emplace_back(type, std::move(answers));
   }
   if (auto w = j.find("windows"); w != j.end()) {
-    if (!w->is_number_unsigned()) throw InputError(what + "'windows' is not a count");
+    if (!w->is_number_unsigned() || w->get<std::size_t>() < 1)
+      throw InputError(what + "'windows' is not a count of at least 1");
     r.windows = w->get<std::size_t>();
   }
   if (auto e = j.find("error"); e != j.end()) {
