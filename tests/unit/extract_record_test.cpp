@@ -91,6 +91,8 @@ TEST(ExtractRecord, ScanFindsCompleteRecordsAndATornTail) {
   EXPECT_EQ(whole.complete_bytes, lines.size());
   EXPECT_EQ(whole.torn_bytes, 0u);
 
+  // An unterminated last line that is not the start of a record is someone else's: kept.
+  EXPECT_THROW(scan_extract_output(dir.write("n.jsonl", lines + "my notes")), InputError);
   const auto torn = scan_extract_output(dir.write("t.jsonl", lines + "{\"id\": \"d3\", \"te"));
   EXPECT_EQ(torn.ids.size(), 2u);
   EXPECT_EQ(torn.complete_bytes, lines.size());

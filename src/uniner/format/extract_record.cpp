@@ -116,7 +116,8 @@ ExtractOutputScan scan_extract_output(const std::string& path) {
   std::size_t number = 0;
   while (std::getline(*in, line)) {
     ++number;
-    if (in->eof()) {  // no newline: the write of this record was interrupted
+    if (in->eof()) {  // no newline: the write of this record was interrupted, or not ours
+      if (!looks_like_torn_record(line)) parse_extract_record(line, path, number);  // throws
       scan.torn_bytes = line.size();
       break;
     }

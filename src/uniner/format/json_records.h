@@ -20,11 +20,11 @@ nlohmann::ordered_json to_json(const ConversationRecord& record);
 using RecordFn = std::function<void(nlohmann::json& record, std::size_t line)>;
 using WarningFn = std::function<void(const std::string& message)>;
 
-// Streams a JSON Lines input with the bad-record policy (docs/library.md, "Errors"): fn(object, line)
-// for each non-blank line; a bad line (invalid UTF-8, invalid JSON, not an object, or a record
-// `fn` rejects by throwing InputError(where(source, line, ...))) is skipped and reported through
-// `warning`, or, when `strict`, rethrown. Returns the number of bad lines skipped. A UTF-8 byte
-// order mark opening the stream is skipped; `lines_before` is the number of lines already
+// Streams a JSON Lines input with the bad-record policy (docs/library.md, "Errors"): fn(object,
+// line) for each non-blank line; a bad line (invalid UTF-8, invalid JSON, not an object, or a
+// record `fn` rejects by throwing InputError(where(source, line, ...))) is skipped and reported
+// through `warning`, or, when `strict`, rethrown. Returns the number of bad lines skipped. A UTF-8
+// byte order mark opening the stream is skipped; `lines_before` is the number of lines already
 // consumed (by detect_json_layout), so that line numbers stay those of the file.
 std::size_t for_each_jsonl_record(std::istream& in, const std::string& source, bool strict,
                                   const RecordFn& fn, const WarningFn& warning,
@@ -47,6 +47,11 @@ JsonLayout json_layout_of(char first_significant);
 // The same on a stream: the BOM and the leading whitespace are consumed (`lines_consumed`
 // counts the newlines among it).
 JsonLayout detect_json_layout(std::istream& in, std::size_t& lines_consumed);
+
+// Whether the unterminated last line of one of uniner's JSON Lines outputs is what an interrupted
+// write leaves (a prefix of a record, which starts `{"id":`, or NUL bytes after a power loss), and
+// so may be cut away. Any other unterminated line was not written by uniner: keep it, and stop.
+bool looks_like_torn_record(std::string_view line);
 
 // Consumes a UTF-8 byte order mark at the stream's current position; true when there was one.
 bool skip_utf8_bom(std::istream& in);

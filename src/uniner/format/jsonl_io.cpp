@@ -173,4 +173,17 @@ void write_prediction(std::ostream& out, const std::string& id, const std::strin
       << '\n';
 }
 
+bool looks_like_torn_record(std::string_view line) {
+  if (line.find_first_not_of('\0') == std::string_view::npos) return true;
+  static constexpr std::string_view kStart = R"({"id":)";
+  std::size_t k = 0;
+  for (char c : line) {  // spaces between the tokens are allowed (`{"id": ...` or `{ "id" : ...`)
+    if (k == kStart.size()) break;
+    if (c == ' ' && k > 0) continue;
+    if (c != kStart[k]) return false;
+    ++k;
+  }
+  return true;
+}
+
 }  // namespace uniner

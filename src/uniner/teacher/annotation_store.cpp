@@ -12,6 +12,7 @@
 #include <fstream>
 
 #include "data/temp_file.h"
+#include "format/json_records.h"
 #include "uniner/error.h"
 #include "uniner/format/annotated_passage.h"
 #include "uniner/format/records.h"
@@ -47,14 +48,6 @@ void sync_parent_dir(const std::string& path) {
   ::close(fd);
 }
 
-// What a write of "{...}\n" cut short by a kill or a power loss leaves: a prefix of a record as
-// to_json_line() writes it, or NUL bytes.
-bool looks_torn(const std::string& line) {
-  static const std::string kStart = R"({"id":)";
-  const std::size_t n = std::min(line.size(), kStart.size());
-  return line.compare(0, n, kStart, 0, n) == 0 || line.find_first_not_of('\0') == std::string::npos;
-}
-
 InputError damaged(const std::string& path, std::size_t line_no, const std::string& why) {
   return InputError(where(path, line_no,
                           why + "; the output file is damaged or is not an annotate output "
@@ -86,7 +79,7 @@ ScanResult scan_records(const std::string& path, bool retry_failed, StoreScan& s
     try {
       record = parse_annotation_record(line, path, line_no);
     } catch (const InputError& e) {
-      if (last_unterminated && looks_torn(line)) break;  // torn by a crash: drop it
+      if (last_unterminated && looks_like_torn_record(line)) break;  // torn by a crash: drop it
       std::string reason = e.what();
       const std::string place = where(path, line_no, "");
       if (reason.rfind(place, 0) == 0) reason.erase(0, place.size());
