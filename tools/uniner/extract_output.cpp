@@ -5,11 +5,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <nlohmann/json.hpp>
 
 #include "flags.h"
 #include "format/file_io.h"
-#include "format/json_records.h"
 #include "uniner/error.h"
 #include "uniner/format/records.h"
 
@@ -77,24 +75,20 @@ void ExtractOutput::finish() {
 std::optional<std::size_t> count_passages(const std::string& path, bool jsonl, const Shard& shard) {
   struct stat st {};
   if (path == "-" || ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
-  std::ifstream in(path, std::ios::binary);
-  std::size_t count = 0, number = 0;
-  for (std::string line; std::getline(in, line);) {
-    ++number;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    if (shard.whole()) {
-      ++count;
-      continue;
-    }
-    std::string id = std::to_string(number);
-    if (jsonl) {
-      try {  // a bad record counts with its line number, as the reader will report it
-        const auto j = parse_json_value(line, path, number);
-        if (j.is_object() && j.contains("id")) id = id_of(j, path, number);
-      } catch (const InputError&) {
-      }
-    }
-    count += shard.contains(id);
+  std::size_t count = 0;
+  if (shard.whole()) {  // cheap: every non-blank line is a passage (or a bad record)
+    std::ifstream in(path, std::ios::binary);
+    for (std::string line; std::getline(in, line);)
+      count += line.find_first_not_of(" \t\r") != std::string::npos;
+    return count;
+  }
+  // A shard needs the ids: the reader the extraction uses, so the rule for ids is the same.
+  PassageReader reader(path, jsonl ? PassageFormat::kJsonl : PassageFormat::kText, {"any"});
+  PassageInput p;
+  std::string problem;
+  while (reader.next(p, problem)) {
+    if (problem.empty()) count += shard.contains(p.id);
+    problem.clear();
   }
   return count;
 }
