@@ -208,8 +208,9 @@ Runner add_extract_command(CLI::App& app) {
       return false;
     };
     const std::size_t resumed = output.skip_done(read);
-    std::optional<std::size_t> total = have_text ? std::optional<std::size_t>(1)
-                                                 : count_passages(o->input, reader->jsonl(), shard);
+    std::optional<std::size_t> total =
+        have_text ? std::optional<std::size_t>(1)
+                  : count_passages(o->input, reader->jsonl(), types, shard);
     const std::size_t left = total ? (*total > resumed ? *total - resumed : 0) : 0;
     if (resumed && left == 0 && total) {  // every passage is done: no model needed
       output.finish();

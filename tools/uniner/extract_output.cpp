@@ -72,18 +72,15 @@ void ExtractOutput::finish() {
   check_written(*out_, path_);
 }
 
-std::optional<std::size_t> count_passages(const std::string& path, bool jsonl, const Shard& shard) {
+std::optional<std::size_t> count_passages(const std::string& path, bool jsonl,
+                                          const std::vector<std::string>& types,
+                                          const Shard& shard) {
   struct stat st {};
   if (path == "-" || ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
   std::size_t count = 0;
-  if (shard.whole()) {  // cheap: every non-blank line is a passage (or a bad record)
-    std::ifstream in(path, std::ios::binary);
-    for (std::string line; std::getline(in, line);)
-      count += line.find_first_not_of(" \t\r") != std::string::npos;
-    return count;
-  }
-  // A shard needs the ids: the reader the extraction uses, so the rule for ids is the same.
-  PassageReader reader(path, jsonl ? PassageFormat::kJsonl : PassageFormat::kText, {"any"});
+  // The reader the extraction uses, so the rules (ids, blank lines, bad records) are the same;
+  // reading the input twice costs little beside running a model over it.
+  PassageReader reader(path, jsonl ? PassageFormat::kJsonl : PassageFormat::kText, types);
   PassageInput p;
   std::string problem;
   while (reader.next(p, problem)) {

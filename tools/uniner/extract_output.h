@@ -39,8 +39,10 @@ class ExtractOutput {
   std::shared_ptr<std::ostream> out_;
 };
 
-// The passages of a regular file for the progress total, counted cheaply (blank lines skipped;
-// bad records are counted too); nullopt for stdin or a pipe.
-std::optional<std::size_t> count_passages(const std::string& path, bool jsonl, const Shard& shard);
+// The passages of a regular file (of the shard; `types` as for the reader) for the progress total,
+// bad records not counted; nullopt for stdin or a pipe.
+std::optional<std::size_t> count_passages(const std::string& path, bool jsonl,
+                                          const std::vector<std::string>& types,
+                                          const Shard& shard);
 
 }  // namespace uniner::cli
