@@ -16,7 +16,7 @@ declare -A allowed=(
   [data]="data format text"
   [engine]="engine format text"
   [teacher]="teacher data format text"
-  [train]="train data format text"
+  [train]="train engine data format text"
   [serve]="serve engine eval data format text"
 )
 for layer in "${!allowed[@]}"; do

@@ -89,8 +89,8 @@ TEST_F(Tokenization, PrefixPlusQueryEqualsTheWholePromptOnManyPassages) {
     for (const auto& t : types) {
       for (SystemText s : {SystemText::kText, SystemText::kParagraph}) {
         EXPECT_EQ(
-            prompt_tokens(vocab(), p, t, s),
-            vocab().tokenize(inference_prompt(p, t, s), /*add_bos=*/true, /*parse_special=*/true))
+            prompt_tokens(vocab(), p, t, PromptTemplate::original(s)),
+            vocab().tokenize(inference_prompt(p, t, PromptTemplate::original(s)), /*add_bos=*/true, /*parse_special=*/true))
             << p << " / " << t;
         ++checked;
       }

@@ -15,7 +15,7 @@ TEST(Conversation, InferencePromptIsByteExact) {
 }
 
 TEST(Conversation, ParagraphSystemText) {
-  EXPECT_TRUE(inference_prompt("x", "y", SystemText::kParagraph)
+  EXPECT_TRUE(inference_prompt("x", "y", PromptTemplate::original(SystemText::kParagraph))
                   .starts_with("A virtual assistant answers questions from a user based on the "
                                "provided paragraph. USER: Text: x"));
 }

@@ -1,6 +1,7 @@
 // uniner prompt: print the exact inference prompt for one (text, type).
 #include <CLI/CLI.hpp>
 #include <memory>
+#include <optional>
 #include <ostream>
 
 #include "commands.h"
@@ -18,7 +19,7 @@ namespace uniner::cli {
 Runner add_prompt_command(CLI::App& app) {
   struct Options {
     std::string text, type, model, output = "-";
-    SystemText system = ExtractOptions{}.system;
+    SystemText system = SystemText::kText;
     bool tokens = false;
   };
   auto o = std::make_shared<Options>();
@@ -26,13 +27,14 @@ Runner add_prompt_command(CLI::App& app) {
       app.add_subcommand("prompt", "Print the exact inference prompt for a text and a type");
   cmd->add_option("--text", o->text, "Passage text")->required();
   cmd->add_option("--type", o->type, "Entity type")->required();
-  add_choice(cmd, "--system", o->system, kSystemTexts,
-             "System sentence: text (released models) or paragraph");
+  auto* system = add_choice(cmd, "--system", o->system, kSystemTexts,
+                            "System sentence: text (released models) or paragraph; default: the "
+                            "model's own with --model, else text");
   cmd->add_option("-m,--model", o->model, "GGUF model or vocabulary, for --tokens");
   cmd->add_flag("--tokens", o->tokens,
                 "Print the token ids the engine feeds (BOS, prefix, query), space-separated");
   add_output(cmd, o->output, "Where the prompt goes");
-  return [o] {
+  return [o, system] {
     require_utf8(o->text, "--text");
     require_utf8(o->type, "--type");
     // The checks `extract` makes: no prompt is printed for a passage extract would refuse.
@@ -41,10 +43,18 @@ Runner add_prompt_command(CLI::App& app) {
     }
     if (o->tokens && o->model.empty()) throw InputError("--tokens needs --model");
     auto out = open_output(o->output);
+    // With a model, its own template (its separator, its system sentence unless --system).
+    std::optional<Vocab> vocab;
+    PromptTemplate prompt = PromptTemplate::original(o->system);
+    if (!o->model.empty()) {
+      vocab = Vocab::load(o->model);
+      prompt = vocab->prompt_template();
+      if (system->count() > 0) prompt.system = system_message(o->system);
+    }
     if (!o->tokens) {
-      *out << inference_prompt(o->text, o->type, o->system) << '\n';
+      *out << inference_prompt(o->text, o->type, prompt) << '\n';
     } else {
-      const auto ids = prompt_tokens(Vocab::load(o->model), o->text, o->type, o->system);
+      const auto ids = prompt_tokens(*vocab, o->text, o->type, prompt);
       for (std::size_t i = 0; i < ids.size(); ++i) *out << (i ? " " : "") << ids[i];
       *out << '\n';
     }

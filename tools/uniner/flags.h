@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -57,6 +58,23 @@ CLI::Option* add_choice(CLI::App* cmd, const std::string& flags, E& target,
       what);
   opt->check(CLI::IsMember(names));
   opt->default_str(current);
+  return opt;
+}
+
+// The same for an option whose absence means "the library decides" (std::nullopt).
+template <typename E>
+CLI::Option* add_optional_choice(CLI::App* cmd, const std::string& flags, std::optional<E>& target,
+                                 const Choices<E>& choices, const std::string& what) {
+  std::vector<std::string> names;
+  for (const auto& [name, value] : choices) names.push_back(name);
+  auto* opt = cmd->add_option_function<std::string>(
+      flags,
+      [&target, choices](const std::string& s) {
+        for (const auto& [name, value] : choices)
+          if (name == s) target = value;
+      },
+      what);
+  opt->check(CLI::IsMember(names));
   return opt;
 }
 

@@ -21,6 +21,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,7 +43,8 @@ struct ExtractOptions {
   DecodeMode mode = DecodeMode::kShared;     // how prompts are decoded (answers are the same)
   int max_new_tokens = 256;                  // answer tokens per (passage, type), EOS not counted
   ParserMode parser = ParserMode::kLenient;  // how answers become entity strings
-  SystemText system = SystemText::kText;     // system sentence of the prompt
+  std::optional<SystemText> system;          // unset: the model's own template (Model::
+                                             // prompt_template); set: the original's sentence
   int max_passage_tokens = 512;              // longer prompts are split into windows; 0 = never
   int window_overlap_tokens = 64;            // overlap between consecutive windows
   bool batch_passages = true;                // decode many passages together (shared mode);

@@ -40,7 +40,8 @@ bool gpu_offload_supported();
 class Model {
  public:
   // Throws InputError for bad options, a missing file, a non-GGUF file, a model llama.cpp cannot
-  // load, or a vocabulary without the "</s>" end-of-sequence token.
+  // load, a vocabulary without an end-of-sequence token, or a template whose separator is not
+  // one end-of-sequence token.
   static Model load(const std::string& path, const ModelOptions& options = {});
 
   Model(Model&&) noexcept;
@@ -48,6 +49,8 @@ class Model {
   ~Model();
 
   const Vocab& vocab() const;
+  // The conversation template the model was trained with (see Vocab::prompt_template).
+  const PromptTemplate& prompt_template() const;
   const ModelOptions& options() const;
   std::string description() const;  // e.g. "llama 7B Q4_K - Medium, 6.74 B params"
   int trained_context() const;

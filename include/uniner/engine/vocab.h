@@ -19,6 +19,8 @@
 #include <string_view>
 #include <vector>
 
+#include "uniner/format/conversation.h"
+
 namespace uniner {
 
 namespace engine {
@@ -45,6 +47,12 @@ class Vocab {
   std::string piece(TokenId token, bool render_special = true) const;
   TokenId bos() const;
   TokenId eos() const;
+  // Whether generation stops at this token (EOS, and for some vocabularies end-of-turn tokens).
+  bool is_end_of_generation(TokenId token) const;
+  // The conversation template stored with the model (uniner.* keys, written by init-model and
+  // train); without them the original's, with this vocabulary's EOS text as the separator.
+  // Throws InputError for a template name this version does not know.
+  PromptTemplate prompt_template() const;
   std::size_t size() const;
 
   struct Impl;  // opaque: defined inside the engine

@@ -36,10 +36,16 @@ struct Extractor::Impl {
   ExtractOptions options;
   engine::ContextPtr ctx;
   const Vocab& vocab;
+  PromptTemplate prompt;  // the model's, with the system sentence the options ask for
   std::unordered_map<std::string, std::vector<TokenId>> query_cache;
 
   Impl(const Model& m, ExtractOptions o)
-      : options(o), ctx(engine::model_impl(m).new_context()), vocab(m.vocab()) {}
+      : options(o),
+        ctx(engine::model_impl(m).new_context()),
+        vocab(m.vocab()),
+        prompt(m.prompt_template()) {
+    if (options.system) prompt.system = system_message(*options.system);
+  }
 
   const std::vector<TokenId>& query_tokens(const std::string& type) {
     auto it = query_cache.find(type);
@@ -51,7 +57,7 @@ struct Extractor::Impl {
   }
 
   std::vector<TokenId> prefix_tokens(std::string_view text) const {
-    return uniner::prefix_tokens(vocab, text, options.system);
+    return uniner::prefix_tokens(vocab, text, prompt);
   }
 };
 

@@ -22,6 +22,7 @@ namespace {
 Vocab borrow_vocab(const llama_model* model) {
   auto impl = std::make_unique<Vocab::Impl>();
   impl->vocab = llama_model_get_vocab(model);
+  impl->model = model;
   return engine::Access::make_vocab(std::move(impl));
 }
 
@@ -49,17 +50,22 @@ Model Model::load(const std::string& path, const ModelOptions& options) {
                                           engine::Access::make_vocab(nullptr), path});
   impl->vocab = borrow_vocab(impl->model.get());
   const Vocab& v = impl->vocab;
-  const auto eos = v.tokenize("</s>", /*add_bos=*/false, /*parse_special=*/true);
-  if (v.eos() < 0 || eos.empty() || eos.back() != v.eos()) {
-    throw InputError(path +
-                     ": the vocabulary has no '</s>' end-of-sequence token; UniNER models "
-                     "are LLaMA models with the SentencePiece vocabulary");
+  if (v.eos() < 0) throw InputError(path + ": the vocabulary has no end-of-sequence token");
+  impl->prompt = v.prompt_template();
+  // The separator ends every answer: it must be one token at which generation stops.
+  const auto sep = v.tokenize(impl->prompt.separator, /*add_bos=*/false, /*parse_special=*/true);
+  if (sep.size() != 1 || !v.is_end_of_generation(sep[0])) {
+    throw InputError(path + ": the turn separator '" + impl->prompt.separator +
+                     "' is not one end-of-sequence token of the vocabulary");
   }
   return Model(std::move(impl));
 }
 
 const Vocab& Model::vocab() const {
   return impl_->vocab;
+}
+const PromptTemplate& Model::prompt_template() const {
+  return impl_->prompt;
 }
 const ModelOptions& Model::options() const {
   return impl_->options;

@@ -11,6 +11,7 @@ struct Model::Impl {
   engine::ModelPtr model;
   ModelOptions options;
   Vocab vocab;  // borrows the model's vocabulary
+  PromptTemplate prompt;  // read from the file's metadata at load
   std::string path;
 
   // A fresh context sized by `options` (kv_unified: sequences share the cells, seq_cp is free).

@@ -2,8 +2,9 @@
 
 namespace uniner {
 
-std::vector<TokenId> prefix_tokens(const Vocab& vocab, std::string_view text, SystemText system) {
-  return vocab.tokenize(prompt_prefix(text, system), /*add_bos=*/true, /*parse_special=*/true);
+std::vector<TokenId> prefix_tokens(const Vocab& vocab, std::string_view text,
+                                   const PromptTemplate& prompt) {
+  return vocab.tokenize(prompt_prefix(text, prompt), /*add_bos=*/true, /*parse_special=*/true);
 }
 
 std::vector<TokenId> query_tokens(const Vocab& vocab, std::string_view type) {
@@ -11,8 +12,8 @@ std::vector<TokenId> query_tokens(const Vocab& vocab, std::string_view type) {
 }
 
 std::vector<TokenId> prompt_tokens(const Vocab& vocab, std::string_view text, std::string_view type,
-                                   SystemText system) {
-  auto tokens = prefix_tokens(vocab, text, system);
+                                   const PromptTemplate& prompt) {
+  auto tokens = prefix_tokens(vocab, text, prompt);
   const auto q = query_tokens(vocab, type);
   tokens.insert(tokens.end(), q.begin(), q.end());
   return tokens;

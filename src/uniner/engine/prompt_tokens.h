@@ -13,10 +13,10 @@
 namespace uniner {
 
 std::vector<TokenId> prefix_tokens(const Vocab& vocab, std::string_view text,
-                                   SystemText system = SystemText::kText);
+                                   const PromptTemplate& prompt = {});
 std::vector<TokenId> query_tokens(const Vocab& vocab, std::string_view type);
 // prefix_tokens + query_tokens.
 std::vector<TokenId> prompt_tokens(const Vocab& vocab, std::string_view text, std::string_view type,
-                                   SystemText system = SystemText::kText);
+                                   const PromptTemplate& prompt = {});
 
 }  // namespace uniner

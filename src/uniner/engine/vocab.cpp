@@ -1,5 +1,7 @@
 #include "uniner/engine/vocab.h"
 
+#include <optional>
+
 #include "engine/llama_handles.h"
 #include "engine/vocab_impl.h"
 #include "uniner/error.h"
@@ -17,7 +19,37 @@ Vocab Vocab::load(const std::string& gguf_path) {
   auto impl = std::make_unique<Impl>();
   impl->owned = engine::load_model_file(gguf_path, params);
   impl->vocab = llama_model_get_vocab(impl->owned.get());
+  impl->model = impl->owned.get();
   return Vocab(std::move(impl));
+}
+
+namespace {
+
+std::optional<std::string> metadata(const llama_model* model, const char* key) {
+  const int n = llama_model_meta_val_str(model, key, nullptr, 0);
+  if (n < 0) return std::nullopt;
+  std::string value(static_cast<std::size_t>(n) + 1, '\0');
+  llama_model_meta_val_str(model, key, value.data(), value.size());
+  value.resize(static_cast<std::size_t>(n));
+  return value;
+}
+
+}  // namespace
+
+PromptTemplate Vocab::prompt_template() const {
+  PromptTemplate t;
+  t.separator = piece(eos(), /*render_special=*/true);
+  if (auto name = metadata(impl_->model, kTemplateNameKey); name && *name != kTemplateName) {
+    throw InputError("unknown conversation template '" + *name + "' in " + kTemplateNameKey +
+                     " (this version knows " + kTemplateName + ")");
+  }
+  if (auto system = metadata(impl_->model, kTemplateSystemKey)) t.system = *system;
+  if (auto separator = metadata(impl_->model, kTemplateSeparatorKey)) t.separator = *separator;
+  return t;
+}
+
+bool Vocab::is_end_of_generation(TokenId token) const {
+  return llama_vocab_is_eog(impl_->vocab, token);
 }
 
 std::vector<TokenId> Vocab::tokenize(std::string_view text, bool add_bos,

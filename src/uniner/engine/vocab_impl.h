@@ -15,6 +15,7 @@ namespace uniner {
 struct Vocab::Impl {
   engine::ModelPtr owned;              // set for a vocabulary-only load
   const llama_vocab* vocab = nullptr;  // borrowed from `owned` or from a full model
+  const llama_model* model = nullptr;  // the vocabulary's model (its metadata), never null
 };
 
 namespace engine {

@@ -19,6 +19,12 @@ std::string_view system_message(SystemText system) {
   return system == SystemText::kText ? kTextSystem : kParagraphSystem;
 }
 
+PromptTemplate PromptTemplate::original(SystemText system) {
+  PromptTemplate t;
+  t.system = std::string(system_message(system));
+  return t;
+}
+
 std::string type_question(std::string_view type) {
   std::string q;
   q.reserve(kQuestionHead.size() + type.size() + kQuestionTail.size());
@@ -28,11 +34,11 @@ std::string type_question(std::string_view type) {
 
 // FastChat's SeparatorStyle.TWO: system + " ", then "ROLE: message" + sep, where sep is " " after
 // a user turn and "</s>" after an assistant turn; an empty final assistant turn is "ASSISTANT:".
-std::string prompt_prefix(std::string_view text, SystemText system) {
+std::string prompt_prefix(std::string_view text, const PromptTemplate& prompt) {
   std::string p;
   p.reserve(text.size() + 160);
-  p.append(system_message(system)).append(" USER: ").append(kTextPrefix).append(text);
-  p.append(" ASSISTANT: ").append(kReadReply).append(kEosText);
+  p.append(prompt.system).append(" USER: ").append(kTextPrefix).append(text);
+  p.append(" ASSISTANT: ").append(kReadReply).append(prompt.separator);
   return p;
 }
 
@@ -40,15 +46,16 @@ std::string prompt_query(std::string_view type) {
   return "USER: " + type_question(type) + " ASSISTANT:";
 }
 
-std::string inference_prompt(std::string_view text, std::string_view type, SystemText system) {
-  return prompt_prefix(text, system) + prompt_query(type);
+std::string inference_prompt(std::string_view text, std::string_view type,
+                             const PromptTemplate& prompt) {
+  return prompt_prefix(text, prompt) + prompt_query(type);
 }
 
 std::string training_conversation(std::string_view text, std::span<const TypeAnswer> turns,
-                                  SystemText system) {
-  std::string c = prompt_prefix(text, system);
+                                  const PromptTemplate& prompt) {
+  std::string c = prompt_prefix(text, prompt);
   for (const auto& t : turns) {
-    c.append(prompt_query(t.type)).append(" ").append(t.answer).append(kEosText);
+    c.append(prompt_query(t.type)).append(" ").append(t.answer).append(prompt.separator);
   }
   return c;
 }
