@@ -2,7 +2,8 @@
 # The sanitizer pass (CI runs it after scripts/test.sh): one clang build with AddressSanitizer,
 # UndefinedBehaviorSanitizer and libFuzzer's coverage on all of uniner's own code (not
 # llama.cpp), then
-#   1. the unit tests (ctest label `unit`) under ASan + UBSan (leaks included);
+#   1. the unit tests (ctest label `unit`) under ASan + UBSan (leaks included), in a build without
+#      libtorch (so CI also proves that everything but the trainer builds and runs without it);
 #   2. each fuzz harness over the committed corpus (tests/fuzz/corpus) for a short run.
 #   scripts/test-sanitizers.sh [fuzz-seconds]     (default 10 per harness; BUILD_DIR=build-sanitize)
 # Installs what is missing first (clang, libclang-rt-14-dev: scripts/install-deps.sh).
@@ -21,7 +22,7 @@ CC=clang CXX=clang++ cmake -S "$here" -B "$build" -DUNINER_FUZZ=ON -DUNINER_BUIL
   -DUNINER_BUILD_BENCH=OFF -DUNINER_WITH_TRAINING=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   "${launcher[@]}" >/dev/null
 unit_targets=(unit_text unit_format unit_eval unit_data unit_teacher_output unit_teacher)
-cmake --build "$build" -j"$jobs" --target "${unit_targets[@]}" uniner_fuzzers
+cmake --build "$build" -j"$jobs" --target "${unit_targets[@]}" uniner uniner_fuzzers
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}

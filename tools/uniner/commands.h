@@ -22,5 +22,8 @@ Runner add_build_data_command(CLI::App& app);
 Runner add_convert_command(CLI::App& app);
 Runner add_annotate_command(CLI::App& app);
 Runner add_merge_command(CLI::App& app);
+#ifdef UNINER_WITH_TRAINING
+Runner add_train_command(CLI::App& app);
+#endif
 
 }  // namespace uniner::cli

@@ -44,10 +44,22 @@ int main(int argc, char** argv) {
   };
   std::map<std::string, Runner> runners;
   for (const auto& [name, add] : table) runners[name] = add(app);
+#ifdef UNINER_WITH_TRAINING
+  runners["train"] = add_train_command(app);
+#else
+  // A build without libtorch: the trainer is the one part that needs it.
+  auto* train = app.add_subcommand("train", "(not in this build) instruction-tune a student");
+  train->allow_extras();
+  runners["train"] = [] {
+    std::fprintf(stderr,
+                 "uniner: error: this uniner was built without the trainer (libtorch): install "
+                 "libtorch-dev and rebuild with -DUNINER_WITH_TRAINING=ON (scripts/test.sh does both)\n");
+    return 2;
+  };
+#endif
 
   // Parts of the recipe this version does not have yet: the CLI says so instead of pretending.
   const std::pair<const char*, const char*> planned[] = {
-      {"train", "instruction tuning of a student (libtorch)"},
       {"export", "writing a trained student as GGUF"},
       {"serve", "the HTTP API and web page"},
   };

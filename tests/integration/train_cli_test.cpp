@@ -1,0 +1,231 @@
+// `uniner train` as a user runs it: learn then extract, resume after kill -9, bad input.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "engine/model_file.h"
+#include "support/engine_fixture.h"
+#include "uniner/engine/model_init.h"
+
+namespace uniner::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+json conversation(const std::string& id, const std::string& text,
+                  const std::vector<std::pair<std::string, std::string>>& qa) {
+  json turns = json::array({{{"from", "human"}, {"value", "Text: " + text}},
+                            {{"from", "gpt"}, {"value", "I've read this text."}}});
+  for (const auto& [type, answer] : qa) {
+    turns.push_back({{"from", "human"}, {"value", "What describes " + type + " in the text?"}});
+    turns.push_back({{"from", "gpt"}, {"value", answer}});
+  }
+  return {{"id", id}, {"conversations", turns}};
+}
+
+struct World {
+  json data = json::array();
+  std::vector<std::tuple<std::string, std::string, std::string>> passages;  // text, person, city
+};
+
+// Small conversations: "<person> flew to <city> on Monday." asking person, city and an absent type.
+World small_world(std::size_t n) {
+  const char* people[] = {"Alice", "Bruno", "Chen", "Dana", "Emil", "Farah", "Goran", "Hana",
+                          "Ivan", "Jana", "Kofi", "Lena", "Mateo", "Nina", "Omar", "Paula"};
+  const char* cities[] = {"Paris", "Lima", "Oslo", "Cairo", "Quito", "Seoul", "Rome", "Perth",
+                          "Dakar", "Lyon", "Porto", "Minsk", "Hanoi", "Accra", "Bern", "Riga"};
+  World w;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string p = people[i % 16], c = cities[(i * 7 + i / 16) % 16];
+    const std::string text = p + " flew to " + c + " on day " + std::to_string(i) + ".";
+    w.passages.emplace_back(text, p, c);
+    w.data.push_back(conversation("c" + std::to_string(i), text,
+                                  {{"person", "[\"" + p + "\"]"},
+                                   {"city", "[\"" + c + "\"]"},
+                                   {"company", "[]"}}));
+  }
+  return w;
+}
+
+std::string tiny_base(const TempDir& dir, int dim = 64) {
+  InitModelOptions o;
+  o.vocab_path = llama_vocab_path();
+  o.out_path = dir.file("base.gguf");
+  o.dim = dim, o.layers = 2, o.heads = 4, o.ff = dim * 2, o.seed = 5;
+  init_model(o);
+  return o.out_path;
+}
+
+std::string q(const std::string& s) { return shell_quote(s); }
+
+TEST(TrainCli, LearnsThenExtractsTheTrainedAnswers) {
+  TempDir dir;
+  const auto base = tiny_base(dir, 128);
+  const World w = small_world(200);
+  const auto data = dir.write("train.json", w.data.dump());
+  const auto student = dir.file("student.gguf");
+  const auto r = run_command(uniner_bin() + " train --base " + q(base) + " --data " + q(data) +
+                             " --out " + q(student) + " --dev-fraction 0 --epochs 30 --lr 3e-3 "
+                             "--batch 16 --warmup-ratio 0.02 --threads 2 --tokenization aligned --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("train: wrote"), std::string::npos) << r.err;
+  EXPECT_TRUE(fs::exists(student + ".loss.svg"));
+  EXPECT_TRUE(fs::exists(student + ".metrics.jsonl"));
+
+  std::string passages;
+  for (std::size_t i = 0; i < w.passages.size(); ++i) {
+    passages += json{{"id", "p" + std::to_string(i)},
+                     {"text", std::get<0>(w.passages[i])},
+                     {"types", {"person", "city", "company"}}}
+                    .dump() + "\n";
+  }
+  const auto in = dir.write("passages.jsonl", passages);
+  const auto out = dir.file("entities.jsonl");
+  const auto x = run_command(uniner_bin() + " extract -m " + q(student) + " -i " + q(in) +
+                             " -o " + q(out) + " --threads 2 --quiet");
+  ASSERT_EQ(x.exit_code, 0) << x.err;
+  std::ifstream lines(out);
+  std::size_t right = 0, n = 0;
+  for (std::string line; std::getline(lines, line); ++n) {
+    const auto j = json::parse(line);
+    const auto& [text, person, city] = w.passages[n];
+    const auto& raw = j.at("raw");
+    const bool ok = raw.at("person") == "[\"" + person + "\"]" &&
+                    raw.at("city") == "[\"" + city + "\"]" && raw.at("company") == "[]";
+    right += ok;
+    if (!ok && n < 200) ADD_FAILURE() << text << " -> " << raw.dump();
+  }
+  EXPECT_EQ(n, w.passages.size());
+  EXPECT_EQ(right, n);
+}
+
+// Reads every tensor of a GGUF as floats.
+std::vector<std::vector<float>> weights(const std::string& path) {
+  const auto f = engine::ModelFile::open(path);
+  std::vector<std::vector<float>> out;
+  for (const auto& spec : engine::model_tensors(f.shape())) {
+    out.emplace_back(static_cast<std::size_t>(spec.numel()));
+    f.read_tensor(spec.name, out.back().data(), spec.numel());
+  }
+  return out;
+}
+
+// N steps straight, and N steps with a kill -9 in the middle and --resume: the same weights.
+TEST(TrainCli, KilledRunResumesToTheSameWeights) {
+  TempDir dir;
+  const auto base = tiny_base(dir);
+  const auto data = dir.write("train.json", small_world(160).data.dump());
+  const std::string common = " train --base " + q(base) + " --data " + q(data) +
+                             " --max-steps 60 --batch 4 --lr 1e-3 --threads 1 --quiet"
+                             " --checkpoint-every 10 --eval-every 20";
+  const auto straight = dir.file("straight.gguf");
+  auto r = run_command(uniner_bin() + common + " --out " + q(straight));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+
+  const auto killed = dir.file("killed.gguf");
+  const std::string cmd = uniner_bin() + common + " --out " + q(killed);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    execl("/bin/sh", "sh", "-c", ("exec " + cmd + " 2>/dev/null").c_str(), (char*)nullptr);
+    _exit(127);
+  }
+  const auto first = fs::path(killed + ".ckpt") / "step-00000010";
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (!fs::exists(first / "state.json") && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the run ended before it could be killed";
+  ASSERT_FALSE(fs::exists(killed));
+
+  r = run_command(cmd + " --resume");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("resumed at"), std::string::npos) << r.err;
+  const auto a = weights(straight), b = weights(killed);
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t t = 0; t < a.size(); ++t) {
+    for (std::size_t i = 0; i < a[t].size(); ++i) {
+      ASSERT_NEAR(a[t][i], b[t][i], 1e-5f * (1.0f + std::abs(a[t][i]))) << "tensor " << t;
+    }
+  }
+  // The run log holds each step once, in order, across the resume.
+  std::ifstream log(killed + ".metrics.jsonl");
+  long last = 0;
+  for (std::string line; std::getline(log, line);) {
+    const auto j = json::parse(line);
+    if (!j.contains("loss")) continue;
+    EXPECT_EQ(j.at("step").get<long>(), last + 1);
+    last = j.at("step").get<long>();
+  }
+  EXPECT_EQ(last, 60);
+}
+
+TEST(TrainCli, BadInputIsReportedAndSkippedOrFatalUnderStrict) {
+  TempDir dir;
+  const auto base = tiny_base(dir);
+  auto data = small_world(20).data;
+  data.push_back(conversation("no-answer", "Nobody here.", {}));
+  data.push_back(conversation("not-a-question", "Alice.", {{"person", "[\"Alice\"]"}}));
+  data.back()["conversations"][2]["value"] = "List the people.";
+  const auto path = dir.write("train.json", data.dump());
+  const std::string common = uniner_bin() + " train --base " + q(base) + " --data " + q(path) +
+                             " --max-steps 2 --threads 1 --quiet --out " + q(dir.file("s.gguf"));
+  auto r = run_command(common);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("record no-answer: no question/answer turn"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("record not-a-question: turn 2 is not a type question"), std::string::npos);
+  EXPECT_NE(r.err.find("2 skipped"), std::string::npos) << r.err;
+
+  r = run_command(common + " --strict --checkpoint-dir " + q(dir.file("ck2")));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("train.json:"), std::string::npos) << r.err;
+
+  r = run_command(uniner_bin() + " train --base " + q(base) + " --data " +
+                  q(dir.write("empty.json", "[]")) + " --out " + q(dir.file("e.gguf")));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no usable training conversation"), std::string::npos) << r.err;
+
+  r = run_command(uniner_bin() + " train --base " + q(base) + " --data " + q(path) + " --out " +
+                  q(path));
+  EXPECT_EQ(r.exit_code, 2);
+}
+
+TEST(TrainCli, QuantizedBaseIsRefusedWithTheWayOut) {
+  TempDir dir;
+  const auto base = tiny_base(dir);
+  const auto q8 = dir.file("base-q8_0.gguf");
+  auto r = run_command(uniner_bin() + " export --model " + q(base) + " --out " + q(q8) +
+                       " --quantize q8_0");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto data = dir.write("train.json", small_world(8).data.dump());
+  r = run_command(uniner_bin() + " train --base " + q(q8) + " --data " + q(data) + " --out " +
+                  q(dir.file("s.gguf")));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("quantized"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("F16"), std::string::npos) << r.err;
+}
+
+TEST(TrainCli, ShowExampleMarksTheTrainedPieces) {
+  TempDir dir;
+  const auto base = tiny_base(dir);
+  const auto data = dir.write("train.json", small_world(3).data.dump());
+  const auto r = run_command(uniner_bin() + " train --base " + q(base) + " --data " + q(data) +
+                             " --show-example 1");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("example 1 (id c1)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ASSISTANT: [[ I've read this text.</s>]]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("[[ [\"Bruno\"]</s>]]"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace uniner::testing

@@ -1,0 +1,121 @@
+// uniner train: instruction-tune a student GGUF on conversations (build-data / convert output).
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstdio>
+#include <memory>
+
+#include "commands.h"
+#include "flags.h"
+#include "progress_line.h"
+#include "uniner/train/train.h"
+
+namespace uniner::cli {
+namespace {
+
+volatile std::sig_atomic_t g_stop = 0;
+void on_signal(int) { g_stop = 1; }
+
+const Choices<ExampleTokenization> kTokenizations = {{"original", ExampleTokenization::kOriginal},
+                                                     {"aligned", ExampleTokenization::kAligned}};
+const Choices<OutputType> kOutputTypes = {
+    {"f32", OutputType::kF32}, {"f16", OutputType::kF16}, {"bf16", OutputType::kBF16}};
+
+}  // namespace
+
+Runner add_train_command(CLI::App& app) {
+  struct Options {
+    TrainOptions lib;
+    long show_example = -1;
+    bool quiet = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto& t = o->lib;
+  auto* cmd = app.add_subcommand("train", "Instruction-tune a student model (GGUF) on conversations");
+  cmd->add_option("--base", t.base_path, "Model to start from: init-model output or an F16/BF16/F32 GGUF")
+      ->required();
+  cmd->add_option("--data", t.data_paths, "Conversations (build-data/convert JSON or JSONL); repeatable")
+      ->required();
+  auto* out = cmd->add_option("-o,--out", t.out_path, "The trained student (GGUF)");
+  auto* dev = cmd->add_option("--dev", t.dev_path, "Held-out conversations for the dev loss");
+  cmd->add_option("--dev-fraction", t.dev_fraction, "Share of --data held out when --dev is not given")
+      ->capture_default_str()
+      ->excludes(dev);
+  cmd->add_option("--epochs", t.epochs, "Passes over the data")->capture_default_str();
+  cmd->add_option("--max-steps", t.max_steps, "Stop after this many optimizer steps (0 = epochs decide)")
+      ->capture_default_str();
+  cmd->add_option("--lr", t.lr, "Peak learning rate (AdamW)")->capture_default_str();
+  cmd->add_option("--weight-decay", t.weight_decay, "AdamW weight decay (matrices)")->capture_default_str();
+  cmd->add_option("--warmup-ratio", t.warmup_ratio, "Share of steps with linear warmup, then cosine")
+      ->capture_default_str();
+  cmd->add_option("--clip", t.clip, "Gradient norm clip (0 = none)")->capture_default_str();
+  cmd->add_option("--batch", t.batch, "Conversations per micro-batch")->capture_default_str();
+  cmd->add_option("--grad-accum", t.grad_accum, "Micro-batches per optimizer step")->capture_default_str();
+  cmd->add_option("--max-len", t.max_len, "Tokens per example (longer ones are truncated)")
+      ->capture_default_str();
+  cmd->add_flag("--bf16", t.bf16, "bf16 autocast for matrix products (fp32 master weights)");
+  cmd->add_option("--threads", t.threads, "libtorch threads (0 = all cores)")->capture_default_str();
+  cmd->add_option("--seed", t.seed, "Seed of the data order and the pair shuffling")->capture_default_str();
+  add_choice(cmd, "--tokenization", t.tokenization, kTokenizations,
+             "original: the original's segments byte for byte; aligned: exactly the tokens "
+             "inference feeds");
+  add_choice(cmd, "--outtype", t.out_type, kOutputTypes, "Matrix type of the written student");
+  cmd->add_option("--checkpoint-dir", t.checkpoint_dir, "Checkpoints (default: OUT.ckpt)");
+  cmd->add_option("--checkpoint-every", t.checkpoint_every,
+                  "Optimizer steps between checkpoints (also at each epoch end)")
+      ->capture_default_str();
+  cmd->add_option("--eval-every", t.eval_every, "Steps between dev evaluations (0 = each epoch end)")
+      ->capture_default_str();
+  cmd->add_flag("--resume", t.resume, "Continue from the newest checkpoint");
+  cmd->add_option("--metrics", t.metrics_path, "Run log, JSON Lines (default: OUT.metrics.jsonl)");
+  cmd->add_option("--chart", t.chart_path, "Loss curve SVG (default: OUT.loss.svg)");
+  cmd->add_option("--show-example", o->show_example,
+                  "Print conversation N as the trainer tokenizes it ([[trained]] pieces) and exit");
+  add_strict(cmd, t.strict);
+  add_quiet(cmd, o->quiet);
+  return [o, out] {
+    auto& t = o->lib;
+    if (o->show_example >= 0) {
+      std::fputs(show_example(t, static_cast<std::size_t>(o->show_example)).c_str(), stdout);
+      return std::fflush(stdout) == 0 ? 0 : 1;
+    }
+    if (out->count() == 0) throw InputError("--out is required (the trained student's path)");
+    ProgressLine line("train");
+    TrainCallbacks cb;
+    cb.warning = [&](const std::string& w) { line.message("warning: ", w); };
+    cb.progress = [&](const TrainProgress& p) {
+      if (o->quiet) return;
+      char extra[160];
+      std::snprintf(extra, sizeof extra, "epoch %d, loss %.4f, %.0f tok/s, lr %.2e%s", p.epoch + 1,
+                    p.loss, p.tokens_per_s, p.lr, p.dev_loss >= 0 ? "" : "");
+      std::string e = extra;
+      if (p.dev_loss >= 0) e += ", dev " + std::to_string(p.dev_loss).substr(0, 6);
+      line.update(static_cast<std::size_t>(p.step), static_cast<std::size_t>(p.total_steps),
+                  "steps", e, p.step == p.total_steps);
+    };
+    g_stop = 0;
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    cb.stop_requested = [] { return g_stop != 0; };
+    const TrainReport r = train_student(t, cb);
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    line.finish();
+    std::fprintf(stderr,
+                 "train: %zu conversations (%zu dev, %zu skipped, %zu truncated), %ld steps%s, "
+                 "%.0f tokens, padding %.1f%%, loss %.4f, dev loss %s\n",
+                 r.conversations, r.dev_conversations, r.skipped, r.truncated, r.steps,
+                 r.resumed_from ? (" (resumed at " + std::to_string(r.resumed_from) + ")").c_str()
+                                : "",
+                 r.tokens, 100.0 * r.padding_fraction, r.final_loss,
+                 r.dev_loss >= 0 ? std::to_string(r.dev_loss).c_str() : "n/a");
+    if (r.interrupted) {
+      std::fprintf(stderr, "train: interrupted at step %ld; the checkpoint is saved: run the same "
+                           "command with --resume to continue\n", r.steps);
+      return 130;
+    }
+    std::fprintf(stderr, "train: wrote %s\n", t.out_path.c_str());
+    return 0;
+  };
+}
+
+}  // namespace uniner::cli
