@@ -26,6 +26,7 @@ Runner add_train_command(CLI::App& app) {
   struct Options {
     TrainOptions lib;
     long show_example = -1;
+    std::string dump_examples;
     bool quiet = false;
   };
   auto o = std::make_shared<Options>();
@@ -70,6 +71,8 @@ Runner add_train_command(CLI::App& app) {
   cmd->add_option("--chart", t.chart_path, "Loss curve SVG (default: OUT.loss.svg)");
   cmd->add_option("--show-example", o->show_example,
                   "Print conversation N as the trainer tokenizes it ([[trained]] pieces) and exit");
+  cmd->add_option("--dump-examples", o->dump_examples,
+                  "Write every conversation as tokens + trained flags (JSON Lines) and exit");
   add_strict(cmd, t.strict);
   add_quiet(cmd, o->quiet);
   return [o, out] {
@@ -77,6 +80,11 @@ Runner add_train_command(CLI::App& app) {
     if (o->show_example >= 0) {
       std::fputs(show_example(t, static_cast<std::size_t>(o->show_example)).c_str(), stdout);
       return std::fflush(stdout) == 0 ? 0 : 1;
+    }
+    if (!o->dump_examples.empty()) {
+      const auto n = write_examples(t, o->dump_examples);
+      std::fprintf(stderr, "train: wrote %zu examples to %s\n", n, o->dump_examples.c_str());
+      return 0;
     }
     if (out->count() == 0) throw InputError("--out is required (the trained student's path)");
     ProgressLine line("train");

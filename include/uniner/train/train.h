@@ -109,4 +109,10 @@ TrainReport train_student(const TrainOptions& options, const TrainCallbacks& cal
 // as the trainer tokenizes it: a header line, then the text with trained pieces inside [[ ]].
 std::string show_example(const TrainOptions& options, std::size_t index);
 
+// Writes every usable conversation of the data as the trainer tokenizes it (pairs in file
+// order, truncated at max_len), one JSON line each: {"id", "tokens": [...], "trained": [0|1...]}.
+// For inspecting the training data and feeding other trainers (bench/train does). Returns the
+// number of lines; throws Error when the file cannot be written.
+std::size_t write_examples(const TrainOptions& options, const std::string& path);
+
 }  // namespace uniner

@@ -4,6 +4,8 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <nlohmann/json.hpp>
+#include <ostream>
 #include <filesystem>
 #include <thread>
 
@@ -15,6 +17,7 @@
 #include "train/run_log.h"
 #include "train/student.h"
 #include "train/training_data.h"
+#include "uniner/format/records.h"
 #include "uniner/error.h"
 #include "uniner/train/train.h"
 
@@ -247,6 +250,28 @@ TrainReport train_student(const TrainOptions& options, const TrainCallbacks& cb)
     student.save(o.out_path, o.base_path, prompt, weight_type(o.out_type));
   }
   return report;
+}
+
+std::size_t write_examples(const TrainOptions& o, const std::string& path) {
+  using namespace train;
+  for (const auto& in : o.data_paths) refuse_same_file(in, path);
+  const auto base = engine::ModelFile::open(o.base_path);
+  const Vocab vocab = Vocab::load(o.base_path);
+  auto out = open_output(path);
+  std::size_t n = 0;
+  for (const auto& data : o.data_paths) {
+    std::size_t skipped = 0;
+    for (const auto& c : read_tokenized(data, vocab, base.prompt_template(), o.tokenization,
+                                        o.strict, skipped, {})) {
+      const auto e = assemble_in_order(c, static_cast<std::size_t>(o.max_len));
+      *out << nlohmann::json{{"id", c.id}, {"tokens", e.tokens}, {"trained", e.trained}}.dump()
+           << '\n';
+      ++n;
+    }
+  }
+  out->flush();
+  if (!*out) throw Error(path + ": write failed (disk full?)");
+  return n;
 }
 
 std::string show_example(const TrainOptions& o, std::size_t index) {
