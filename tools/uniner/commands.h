@@ -22,5 +22,6 @@ Runner add_build_data_command(CLI::App& app);
 Runner add_convert_command(CLI::App& app);
 Runner add_annotate_command(CLI::App& app);
 Runner add_merge_command(CLI::App& app);
+Runner add_export_command(CLI::App& app);
 
 }  // namespace uniner::cli
