@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
   app.add_option("--layers", shape.layers);
   app.add_option("--heads", shape.heads);
   app.add_option("--ff", shape.ff);
-  app.add_flag("--f16", shape.f16);
+  app.add_flag_callback("--f16", [&shape] { shape.type = uniner::FloatType::kF16; });
   app.add_option("--threads", mo.threads);
   app.add_option("--ctx-size", mo.context_size);
   app.add_option("--parallel", mo.parallel);

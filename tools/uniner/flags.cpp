@@ -68,6 +68,15 @@ const Choices<NegativeMode> kNegativeModes = {{"none", NegativeMode::kNone},
 const Choices<TypeCase> kTypeCases = {{"keep", TypeCase::kKeep}, {"lower", TypeCase::kLower}};
 const Choices<PromptVariant> kPromptVariants = {{"type", PromptVariant::kType},
                                                 {"definition", PromptVariant::kDefinition}};
+const Choices<ModelArch> kModelArchs = {{"llama", ModelArch::kLlama}, {"qwen2", ModelArch::kQwen2}};
+const Choices<FloatType> kFloatTypes = {
+    {"f32", FloatType::kF32}, {"f16", FloatType::kF16}, {"bf16", FloatType::kBF16}};
+const Choices<QuantType> kQuantTypes = {
+    {"q8_0", QuantType::kQ8_0},     {"q4_0", QuantType::kQ4_0},     {"q4_1", QuantType::kQ4_1},
+    {"q5_0", QuantType::kQ5_0},     {"q5_1", QuantType::kQ5_1},     {"q2_k", QuantType::kQ2_K},
+    {"q3_k_m", QuantType::kQ3_K_M}, {"q4_k_s", QuantType::kQ4_K_S}, {"q4_k_m", QuantType::kQ4_K_M},
+    {"q5_k_s", QuantType::kQ5_K_S}, {"q5_k_m", QuantType::kQ5_K_M}, {"q6_k", QuantType::kQ6_K},
+    {"f16", QuantType::kF16},       {"bf16", QuantType::kBF16},     {"f32", QuantType::kF32}};
 
 CLI::Option* add_shard(CLI::App* cmd, Shard& shard, const std::string& what) {
   auto* opt = cmd->add_option_function<std::string>(

@@ -15,8 +15,10 @@
 #include "uniner/data/instruction_data.h"
 #include "uniner/data/passages.h"
 #include "uniner/data/supervised_data.h"
+#include "uniner/engine/export.h"
 #include "uniner/engine/extractor.h"
 #include "uniner/engine/model.h"
+#include "uniner/engine/model_init.h"
 #include "uniner/format/shard.h"
 #include "uniner/teacher/teacher_prompt.h"
 
@@ -88,6 +90,9 @@ extern const Choices<SupervisedFormat> kSupervisedFormats;  // auto, conll, span
 extern const Choices<NegativeMode> kNegativeModes;          // none, uniform, frequency
 extern const Choices<TypeCase> kTypeCases;                  // keep, lower
 extern const Choices<PromptVariant> kPromptVariants;        // type, definition
+extern const Choices<ModelArch> kModelArchs;                // llama, qwen2
+extern const Choices<FloatType> kFloatTypes;                // f32, f16, bf16
+extern const Choices<QuantType> kQuantTypes;                // q8_0, q4_k_m, ... (llama.cpp's)
 
 // --shard K/N: a deterministic split by record id, for N independent jobs (a job array).
 CLI::Option* add_shard(CLI::App* cmd, Shard& shard, const std::string& what);

@@ -1,3 +1,4 @@
+#include <ggml-cpu.h>
 #include <sys/stat.h>
 
 #include <cstdio>
@@ -12,7 +13,13 @@
 namespace uniner::engine {
 namespace {
 
+thread_local std::string* captured = nullptr;
+
 void log_callback(ggml_log_level level, const char* text, void*) {
+  if (captured != nullptr && level == GGML_LOG_LEVEL_ERROR) {
+    captured->append(text);
+    return;
+  }
   static const bool verbose = [] {
     const char* v = std::getenv("UNINER_LLAMA_LOG");
     return v && *v && std::strcmp(v, "0") != 0;
@@ -30,6 +37,13 @@ void ensure_backend() {
   });
 }
 
+ErrorLogCapture::ErrorLogCapture() : previous_(captured) {
+  captured = &text_;
+}
+ErrorLogCapture::~ErrorLogCapture() {
+  captured = previous_;
+}
+
 ModelPtr load_model_file(const std::string& path, const llama_model_params& params) {
   ensure_backend();
   struct stat st {};
@@ -45,7 +59,13 @@ ModelPtr load_model_file(const std::string& path, const llama_model_params& para
       throw InputError(path + ": not a GGUF file (bad magic); convert the model to GGUF first");
     }
   }
-  ModelPtr model(llama_model_load_from_file(path.c_str(), params));
+  // On CPUs with AMX (Intel Sapphire Rapids and later), llama.cpp repacks quantized weights into
+  // its AMX buffer type and then crashes in ggml_backend_amx_mul_mat at the first decode
+  // (llama.cpp issue 20824; seen here with every quantized type). The extra buffer types are
+  // left out there: quantized models then run on the ordinary CPU kernels.
+  llama_model_params safe = params;
+  if (ggml_cpu_has_amx_int8()) safe.use_extra_bufts = false;
+  ModelPtr model(llama_model_load_from_file(path.c_str(), safe));
   if (!model) {
     throw InputError(path +
                      ": llama.cpp could not load this GGUF model (corrupt or unsupported; "

@@ -61,6 +61,21 @@ class Batch {
 // UNINER_LLAMA_LOG=1 is set.
 void ensure_backend();
 
+// While alive, the error messages llama.cpp logs on this thread are kept here instead of being
+// printed, so that a failure becomes an exception with its reason (export's quantizer).
+class ErrorLogCapture {
+ public:
+  ErrorLogCapture();
+  ~ErrorLogCapture();
+  ErrorLogCapture(const ErrorLogCapture&) = delete;
+  ErrorLogCapture& operator=(const ErrorLogCapture&) = delete;
+  const std::string& text() const { return text_; }
+
+ private:
+  std::string text_;
+  std::string* previous_;
+};
+
 // Loads a model file with the given params; throws Error naming the file and the reason.
 ModelPtr load_model_file(const std::string& path, const llama_model_params& params);
 

@@ -47,7 +47,7 @@ Model Model::load(const std::string& path, const ModelOptions& options) {
   auto params = llama_model_default_params();
   params.n_gpu_layers = options.gpu_layers;
   auto impl = std::make_unique<Impl>(Impl{engine::load_model_file(path, params), options,
-                                          engine::Access::make_vocab(nullptr), path});
+                                          engine::Access::make_vocab(nullptr), {}, path});
   impl->vocab = borrow_vocab(impl->model.get());
   const Vocab& v = impl->vocab;
   if (v.eos() < 0) throw InputError(path + ": the vocabulary has no end-of-sequence token");

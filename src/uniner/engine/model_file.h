@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -94,5 +95,12 @@ struct ModelWriteOptions {
 // Written to `path` + ".tmp" and renamed when complete.
 void write_model_file(const std::string& path, const ModelWriteOptions& options,
                       std::span<const TensorData> tensors);
+
+// The same, streaming: `fill` writes each tensor's numel floats into dst, asked in the order of
+// model_tensors(options.shape), one tensor in memory at a time (init-model and export of a large
+// model need no full copy of the weights). Added by the engine beside the lead's interface.
+using TensorFill = std::function<void(const TensorSpec& spec, float* dst)>;
+void write_model_file(const std::string& path, const ModelWriteOptions& options,
+                      const TensorFill& fill);
 
 }  // namespace uniner::engine
