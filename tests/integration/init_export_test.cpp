@@ -151,6 +151,85 @@ TEST_F(Scoring, BadTokensAreInputErrors) {
   EXPECT_THROW(sequence_logits(*model_, negative), InputError);
 }
 
+// The logits of one token at position 0 by hand (attention over one token is its value; RoPE
+// does not matter there), from the weights as ModelFile reads them: sequence_logits are the raw
+// logits of the weights, as the trainer's comparison with libtorch needs.
+std::vector<float> first_position_by_hand(const engine::ModelFile& f, TokenId token) {
+  const auto& s = f.shape();
+  const auto read = [&](const std::string& name, std::int64_t n) {
+    std::vector<float> v(static_cast<std::size_t>(n));
+    f.read_tensor(name, v.data(), n);
+    return v;
+  };
+  const auto matvec = [](const std::vector<float>& w, const std::vector<float>& x, std::int64_t rows) {
+    std::vector<float> y(static_cast<std::size_t>(rows));
+    const std::size_t cols = x.size();
+    for (std::size_t r = 0; r < y.size(); ++r) {
+      double acc = 0;
+      for (std::size_t c = 0; c < cols; ++c) acc += double(w[r * cols + c]) * x[c];
+      y[r] = static_cast<float>(acc);
+    }
+    return y;
+  };
+  const auto rmsnorm = [&](const std::vector<float>& x, const std::vector<float>& g) {
+    double ss = 0;
+    for (float v : x) ss += double(v) * v;
+    const float scale = static_cast<float>(1.0 / std::sqrt(ss / x.size() + s.norm_eps));
+    std::vector<float> y(x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) y[i] = x[i] * scale * g[i];
+    return y;
+  };
+  const std::int64_t kv = s.kv_heads * s.head_dim();
+  const auto embd = read("token_embd.weight", s.vocab_size * s.dim);
+  std::vector<float> h(embd.begin() + token * s.dim, embd.begin() + (token + 1) * s.dim);
+  for (std::int64_t l = 0; l < s.layers; ++l) {
+    const std::string b = "blk." + std::to_string(l) + ".";
+    const auto a = rmsnorm(h, read(b + "attn_norm.weight", s.dim));
+    auto v = matvec(read(b + "attn_v.weight", kv * s.dim), a, kv);
+    if (s.qkv_bias) {
+      const auto bv = read(b + "attn_v.bias", kv);
+      for (std::int64_t i = 0; i < kv; ++i) v[i] += bv[i];
+    }
+    std::vector<float> heads(static_cast<std::size_t>(s.dim));  // each head reads its kv head
+    const std::int64_t group = s.heads / s.kv_heads, hd = s.head_dim();
+    for (std::int64_t i = 0; i < s.dim; ++i) heads[i] = v[(i / hd / group) * hd + i % hd];
+    const auto o = matvec(read(b + "attn_output.weight", s.dim * s.dim), heads, s.dim);
+    for (std::int64_t i = 0; i < s.dim; ++i) h[i] += o[i];
+    const auto x = rmsnorm(h, read(b + "ffn_norm.weight", s.dim));
+    const auto g = matvec(read(b + "ffn_gate.weight", s.ff * s.dim), x, s.ff);
+    auto u = matvec(read(b + "ffn_up.weight", s.ff * s.dim), x, s.ff);
+    for (std::int64_t i = 0; i < s.ff; ++i) u[i] *= g[i] / (1.0f + std::exp(-g[i]));
+    const auto d = matvec(read(b + "ffn_down.weight", s.dim * s.ff), u, s.dim);
+    for (std::int64_t i = 0; i < s.dim; ++i) h[i] += d[i];
+  }
+  const auto out = rmsnorm(h, read("output_norm.weight", s.dim));
+  const auto w = s.tied_output ? embd : read("output.weight", s.vocab_size * s.dim);
+  return matvec(w, out, s.vocab_size);
+}
+
+TEST(ScoringByHand, TheLogitsAreTheWeightsOwnForEveryLayout) {
+  TempDir dir;
+  for (const auto arch : {ModelArch::kLlama, ModelArch::kQwen2}) {
+    auto o = tiny("llama-spm", dir.file("h.gguf"));
+    o.arch = arch;
+    o.kv_heads = 2;
+    o.tied_output = arch == ModelArch::kQwen2;
+    o.init_std = 0.1f;
+    init_model(o);
+    const auto model = Model::load(o.out_path, one_thread());
+    const std::vector<TokenId> ids = {15043};
+    const auto got = sequence_logits(model, ids);
+    const auto want = first_position_by_hand(engine::ModelFile::open(o.out_path), ids[0]);
+    ASSERT_EQ(got.size(), want.size());
+    float max_abs = 0, max_diff = 0;
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      max_abs = std::max(max_abs, std::fabs(want[i]));
+      max_diff = std::max(max_diff, std::fabs(got[i] - want[i]));
+    }
+    EXPECT_LT(max_diff, 1e-3f * max_abs) << "max |diff| " << max_diff << " of max " << max_abs;
+  }
+}
+
 TEST(Export, Q8_0OfADim64ModelExtractsAndKeepsTheTemplate) {
   TempDir dir;
   auto o = tiny("llama-spm", dir.file("f32.gguf"));
