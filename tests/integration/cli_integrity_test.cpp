@@ -61,6 +61,8 @@ class CliIntegrity : public ::testing::Test {
         {"init-model",
          u + " init-model --vocab " + vocab() + " --dim 32 --layers 1 --heads 2 --ff 64 -o "},
         {"merge", u + " merge -i " + pred_ + " -o "},
+        {"export", u + " export -m " + model_ + " --quantize q8_0 -o "},
+        {"export --outtype", u + " export -m " + model_ + " --outtype f16 -o "},
     };
   }
 
@@ -74,7 +76,8 @@ TEST_F(CliIntegrity, AFullDiskIsExitOneNamingTheFile) {
     EXPECT_EQ(r.exit_code, 1) << name << ": " << r.err;
     EXPECT_NE(r.err.find("uniner: error: /dev/full: " + kNoSpace), std::string::npos)
         << name << ": " << r.err;
-    if (name == "init-model") continue;  // a model file is never written to stdout
+    // a model file is never written to stdout
+    if (name == "init-model" || name.rfind("export", 0) == 0) continue;
     const auto s = run_command("(" + cmd + "- >/dev/full)");
     EXPECT_EQ(s.exit_code, 1) << name << " to stdout: " << s.err;
     EXPECT_NE(s.err.find("uniner: error: standard output: " + kNoSpace), std::string::npos)
@@ -91,6 +94,7 @@ TEST_F(CliIntegrity, AnOutputOverItsInputIsRefusedAndTheInputKept) {
   const std::string a = copy(annotations_, "a.jsonl"), p = copy(passages_, "p.txt");
   const std::string c = copy(conll_, "c.conll"), t = copy(corpus_, "t.txt");
   const std::string s = copy(pred_, "s.jsonl");
+  const std::string m = copy(model_, "m.gguf"), v = copy(vocab(), "v.gguf");
   const std::vector<std::pair<std::string, std::string>> cases = {
       {u + " build-data --input " + a + " --output " + a, a},
       {u + " build-data -i " + a + " -o " + dir.file("x.json") +
@@ -104,6 +108,9 @@ TEST_F(CliIntegrity, AnOutputOverItsInputIsRefusedAndTheInputKept) {
       {u + " extract -m " + model_ + " --types person -i " + p + " -o " + p, p},
       {u + " merge -i " + s + " -o " + s, s},
       {u + " eval --gold " + gold_ + " --pred " + s + " -o " + s, s},
+      {u + " export -m " + m + " --quantize q8_0 -o " + m, m},
+      {u + " export -m " + m + " --outtype bf16 -o " + m, m},
+      {u + " init-model --vocab " + v + " -o " + v, v},
   };
   for (const auto& [cmd, file] : cases) {
     const std::string before = read_file(file);
@@ -130,6 +137,10 @@ TEST_F(CliIntegrity, ADirectoryAsInputIsExitTwoNamingIt) {
       bin() + " build-data -i " + d,
       bin() + " convert -i " + d,
       bin() + " merge -i " + d,
+      bin() + " export -m " + d + " --quantize q8_0 -o " + dir.file("x.gguf"),
+      bin() + " export -m " + model_ + " --quantize q8_0 -o " + d,
+      bin() + " init-model --vocab " + d + " -o " + dir.file("x.gguf"),
+      bin() + " init-model --vocab " + vocab() + " -o " + d,
   };
   for (const auto& cmd : cmds) {
     const auto r = run_command(cmd);
@@ -165,7 +176,7 @@ TEST_F(CliIntegrity, UsageErrorsHaveThePrefixAndExitTwoHelpExitsZero) {
 
 TEST_F(CliIntegrity, SharedFlagsAreSpelledTheSameEverywhere) {
   for (const std::string cmd : {"extract", "eval", "stats", "prompt", "passages", "build-data",
-                                "convert", "init-model", "merge"}) {
+                                "convert", "init-model", "merge", "export"}) {
     const auto help = run_command(bin() + " " + cmd + " --help").out;
     EXPECT_NE(help.find("-o,--output"), std::string::npos) << cmd << "\n" << help;
   }

@@ -17,6 +17,7 @@ GgufKeys GgufKeys::open(const std::string& path) {
   if (::stat(path.c_str(), &st) != 0) {
     throw InputError(path + ": cannot open: " + std::strerror(errno));
   }
+  if (S_ISDIR(st.st_mode)) throw InputError(path + ": is a directory");
   if (!S_ISREG(st.st_mode)) throw InputError(path + ": not a regular file");
   {
     char magic[4] = {};

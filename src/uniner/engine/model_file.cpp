@@ -5,10 +5,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <map>
-#include <optional>
 
 #include "engine/gguf_keys.h"
 #include "engine/llama_handles.h"

@@ -126,10 +126,9 @@ class Output {
  public:
   explicit Output(const std::string& path) : path_(path) {
     struct stat st {};
-    direct_ = ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode);
-    if (!direct_ && ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-      throw InputError(path + ": is a directory");
-    }
+    const bool exists = ::stat(path.c_str(), &st) == 0;
+    if (exists && S_ISDIR(st.st_mode)) throw InputError(path + ": is a directory");
+    direct_ = exists && !S_ISREG(st.st_mode);
     target_ = direct_ ? path : path + ".tmp";
     file_ = std::fopen(target_.c_str(), "wb");
     if (file_ == nullptr) {
@@ -197,8 +196,11 @@ void write_tensors(const std::string& path, const ModelWriteOptions& options,
   }
 
   Output out(path);
-  errno = 0;
-  if (!gguf_write_to_file_ptr(meta.get(), out.file(), /*only_meta=*/true)) out.fail(errno);
+  {
+    ErrorLogCapture quiet;  // gguf logs its own failure; ours says it once, naming the file
+    errno = 0;
+    if (!gguf_write_to_file_ptr(meta.get(), out.file(), /*only_meta=*/true)) out.fail(errno);
+  }
   const std::size_t alignment = gguf_get_alignment(meta.get());
   constexpr std::int64_t kChunk = 1 << 20;
   std::vector<std::uint16_t> half;
