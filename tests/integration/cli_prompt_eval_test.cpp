@@ -38,7 +38,7 @@ TEST(CliPrompt, BadUsageExitsTwo) {
 }
 
 TEST(Cli, SubcommandsNotInThisVersionSaySoPlainly) {
-  for (const std::string cmd : {"train", "serve"}) {
+  for (const std::string cmd : {"serve"}) {
     const auto r = run_command(kBin + " " + cmd + " --anything");
     EXPECT_EQ(r.exit_code, 2) << cmd;
     EXPECT_NE(r.err.find("is not available in this version"), std::string::npos) << r.err;

@@ -35,16 +35,19 @@ struct World {
   std::vector<std::tuple<std::string, std::string, std::string>> passages;  // text, person, city
 };
 
-// Small conversations: "<person> flew to <city> on Monday." asking person, city and an absent type.
-World small_world(std::size_t n) {
+// Small conversations: "<person> flew to <city> on day <i>." (or, with fixed_city, each person
+// always to the same city "last week"), asking person, city and an absent type.
+World small_world(std::size_t n, bool fixed_city = false) {
   const char* people[] = {"Alice", "Bruno", "Chen", "Dana", "Emil", "Farah", "Goran", "Hana",
                           "Ivan", "Jana", "Kofi", "Lena", "Mateo", "Nina", "Omar", "Paula"};
-  const char* cities[] = {"Paris", "Lima", "Oslo", "Cairo", "Quito", "Seoul", "Rome", "Perth",
-                          "Dakar", "Lyon", "Porto", "Minsk", "Hanoi", "Accra", "Bern", "Riga"};
+  const char* cities[] = {"Paris", "Tokyo", "Oslo", "Cairo", "Quito", "Seoul", "Rome", "Berlin",
+                          "Dakar", "Vienna", "Madrid", "Nairobi", "Hanoi", "Accra", "Zurich", "Warsaw"};
   World w;
   for (std::size_t i = 0; i < n; ++i) {
-    const std::string p = people[i % 16], c = cities[(i * 7 + i / 16) % 16];
-    const std::string text = p + " flew to " + c + " on day " + std::to_string(i) + ".";
+    const std::string p = people[i % 16];
+    const std::string c = cities[fixed_city ? ((i % 16) * 5 + 3) % 16 : (i * 7 + i / 16) % 16];
+    const std::string text =
+        p + " flew to " + c + (fixed_city ? " last week." : " on day " + std::to_string(i) + ".");
     w.passages.emplace_back(text, p, c);
     w.data.push_back(conversation("c" + std::to_string(i), text,
                                   {{"person", "[\"" + p + "\"]"},
@@ -54,7 +57,7 @@ World small_world(std::size_t n) {
   return w;
 }
 
-std::string tiny_base(const TempDir& dir, int dim = 64) {
+std::string tiny_base(const TempDir& dir, int dim = 64) {  // init std 1/sqrt(dim)
   InitModelOptions o;
   o.vocab_path = llama_vocab_path();
   o.out_path = dir.file("base.gguf");
@@ -67,13 +70,21 @@ std::string q(const std::string& s) { return shell_quote(s); }
 
 TEST(TrainCli, LearnsThenExtractsTheTrainedAnswers) {
   TempDir dir;
-  const auto base = tiny_base(dir, 128);
-  const World w = small_world(200);
+  const auto base = tiny_base(dir);
+  // 240 conversations over 16 passages (each seen 15 times, its questions in a new order each
+  // time): small enough to be learnt in seconds by a dim-64 student from scratch.
+  World w = small_world(16, /*fixed_city=*/true);
+  const json one_pass = w.data;
+  for (int copy = 1; copy < 15; ++copy)
+    for (const auto& c : one_pass) {
+      w.data.push_back(c);
+      w.data.back()["id"] = c["id"].get<std::string>() + "-" + std::to_string(copy);
+    }
   const auto data = dir.write("train.json", w.data.dump());
   const auto student = dir.file("student.gguf");
   const auto r = run_command(uniner_bin() + " train --base " + q(base) + " --data " + q(data) +
-                             " --out " + q(student) + " --dev-fraction 0 --epochs 30 --lr 3e-3 "
-                             "--batch 16 --warmup-ratio 0.02 --threads 2 --tokenization aligned --quiet");
+                             " --out " + q(student) + " --dev-fraction 0 --epochs 10 --lr 5e-3 "
+                             "--batch 8 --warmup-ratio 0.02 --threads 2 --quiet");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("train: wrote"), std::string::npos) << r.err;
   EXPECT_TRUE(fs::exists(student + ".loss.svg"));
@@ -92,18 +103,16 @@ TEST(TrainCli, LearnsThenExtractsTheTrainedAnswers) {
                              " -o " + q(out) + " --threads 2 --quiet");
   ASSERT_EQ(x.exit_code, 0) << x.err;
   std::ifstream lines(out);
-  std::size_t right = 0, n = 0;
+  std::size_t n = 0;
   for (std::string line; std::getline(lines, line); ++n) {
     const auto j = json::parse(line);
     const auto& [text, person, city] = w.passages[n];
     const auto& raw = j.at("raw");
-    const bool ok = raw.at("person") == "[\"" + person + "\"]" &&
-                    raw.at("city") == "[\"" + city + "\"]" && raw.at("company") == "[]";
-    right += ok;
-    if (!ok && n < 200) ADD_FAILURE() << text << " -> " << raw.dump();
+    EXPECT_EQ(raw.at("person"), "[\"" + person + "\"]") << text;
+    EXPECT_EQ(raw.at("city"), "[\"" + city + "\"]") << text;
+    EXPECT_EQ(raw.at("company"), "[]") << text;
   }
   EXPECT_EQ(n, w.passages.size());
-  EXPECT_EQ(right, n);
 }
 
 // Reads every tensor of a GGUF as floats.
@@ -223,8 +232,12 @@ TEST(TrainCli, ShowExampleMarksTheTrainedPieces) {
                              " --show-example 1");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("example 1 (id c1)"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("ASSISTANT: [[ I've read this text.</s>]]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ASSISTANT:[[ I've read this text.</s>]]"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("[[ [\"Bruno\"]</s>]]"), std::string::npos) << r.out;
+  // The original's segments: "ASSISTANT: " ends in its own (masked) space token.
+  const auto o = run_command(uniner_bin() + " train --base " + q(base) + " --data " + q(data) +
+                             " --show-example 1 --tokenization original");
+  EXPECT_NE(o.out.find("ASSISTANT: [[ I've read this text.</s>]]"), std::string::npos) << o.out;
 }
 
 }  // namespace

@@ -69,7 +69,7 @@ TEST(TrainExamples, OriginalSegmentsAddOneSpaceTokenPerAssistantTurn) {
       tokenize_conversation(kSample, llama(), prompt, ExampleTokenization::kOriginal), 0);
   const auto aligned = assemble_in_order(
       tokenize_conversation(kSample, llama(), prompt, ExampleTokenization::kAligned), 0);
-  const TokenId space = llama().tokenize(" ", false, false).back();  // "▁" (29871)
+  const TokenId space = llama().tokenize("ASSISTANT: ", false, false).back();  // "▁"
   EXPECT_EQ(space, 29871);
   const auto colon = llama().tokenize("ASSISTANT:", false, false);
   std::vector<TokenId> expected;
@@ -103,7 +103,7 @@ TEST(TrainExamples, OnlyAnswersAndTheirSeparatorAreTrained) {
     for (std::size_t i = 0; i < trained.size(); ++i) {
       if (trained[i] != '|' || (i > 0 && trained[i - 1] != '|')) runs += trained[i];
     }
-    EXPECT_EQ(runs, R"( I've read this text.</s>| ["Aspirin"]</s>| ["Bayer"]</s>| ["Leverkusen"]</s>| []</s>|)")
+    EXPECT_EQ(runs, R"( I've read this text.</s>| ["Aspirin"]</s>| ["Bayer"]</s>| ["Leverkusen"]</s>| []</s>)")
         << static_cast<int>(mode);
     EXPECT_EQ(render_example(e, llama()).find("[[ I've read this text.</s>]]") != std::string::npos,
               true);

@@ -118,5 +118,30 @@ TEST(TrainStudent, MaskedLabelsNeverReachTheGradient) {
   EXPECT_FALSE(same(g0, grads(trained)));
 }
 
+// A batch of right-padded sequences computes, at every real position, what each sequence alone
+// computes: padding never leaks into real positions.
+TEST(TrainStudent, PaddedBatchEqualsEachSequenceAlone) {
+  torch::set_num_threads(1);
+  testing::TempDir dir;
+  InitModelOptions o;
+  o.vocab_path = testing::llama_vocab_path();
+  o.out_path = dir.file("m.gguf");
+  o.dim = 32, o.layers = 2, o.heads = 4, o.kv_heads = 2, o.ff = 64, o.init_std = 0.1f;
+  init_model(o);
+  const auto file = engine::ModelFile::open(o.out_path);
+  Student student(file.shape());
+  student.load(file);
+  torch::NoGradGuard no_grad;
+  Example a, b;
+  for (int i = 0; i < 17; ++i) a.tokens.push_back(200 + 13 * i), a.trained.push_back(1);
+  for (int i = 0; i < 9; ++i) b.tokens.push_back(900 + 7 * i), b.trained.push_back(1);
+  const Batch both = make_batch({a, b});
+  const auto h = student.hidden(both.tokens);
+  const auto ha = student.hidden(make_batch({a}).tokens);
+  const auto hb = student.hidden(make_batch({b}).tokens);
+  EXPECT_TRUE(torch::allclose(h[0], ha[0], 1e-5, 1e-5));
+  EXPECT_TRUE(torch::allclose(h[1].narrow(0, 0, 9), hb[0], 1e-5, 1e-5));
+}
+
 }  // namespace
 }  // namespace uniner::train

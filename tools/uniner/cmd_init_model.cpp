@@ -28,7 +28,8 @@ Runner add_init_model_command(CLI::App& app) {
   cmd->add_option("--norm-eps", o->norm_eps, "RMSNorm epsilon")->capture_default_str();
   cmd->add_flag("--tied-output", o->tied_output, "No output matrix: reuse the token embeddings");
   cmd->add_option("--seed", o->seed, "Random seed")->capture_default_str();
-  cmd->add_option("--init-std", o->init_std, "Std of the normal init")->capture_default_str();
+  cmd->add_option("--init-std", o->init_std, "Std of the normal init (0 = 1/sqrt(dim))")
+      ->capture_default_str();
   auto* outtype = add_choice(cmd, "--outtype", o->type, kFloatTypes, "Storage of the matrices");
   cmd->add_flag_callback("--f16", [o] { o->type = FloatType::kF16; }, "Same as --outtype f16")
       ->excludes(outtype);

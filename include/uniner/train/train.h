@@ -22,9 +22,11 @@
 //   o.data_paths = {"train.json"};           // build-data / convert output
 //   o.out_path = "student.gguf";
 //   o.epochs = 3;
-//   auto report = uniner::train_student(o, [](const uniner::TrainProgress& p) {
+//   uniner::TrainCallbacks cb;
+//   cb.progress = [](const uniner::TrainProgress& p) {
 //     std::fprintf(stderr, "step %ld/%ld loss %.3f\n", p.step, p.total_steps, p.loss);
-//   });
+//   };
+//   uniner::TrainReport report = uniner::train_student(o, cb);  // writes student.gguf
 #pragma once
 
 #include <cstdint>
@@ -32,14 +34,16 @@
 #include <string>
 #include <vector>
 
+#include "uniner/engine/model_init.h"  // FloatType
+
 namespace uniner {
 
-// How a conversation becomes tokens (docs/training.md): kOriginal reproduces the original's
-// segments byte for byte; kAligned trains on exactly the tokens inference feeds.
+// How a conversation becomes tokens (docs/training.md): kAligned (the default) trains on exactly
+// the tokens inference feeds; kOriginal reproduces the original's segments byte for byte, whose
+// "ASSISTANT: " ends in a space token the inference prompt never has (a student trained from
+// scratch that way answers garbage to the original prompt).
 enum class ExampleTokenization { kOriginal, kAligned };
 
-// Storage type of the student's matrices in the written GGUF.
-enum class OutputType { kF32, kF16, kBF16 };
 
 struct TrainOptions {
   std::string base_path;                // GGUF to start from (F32/F16/BF16 tensors)
@@ -59,10 +63,10 @@ struct TrainOptions {
   bool bf16 = false;         // bf16 autocast for matrix products, fp32 master weights
   int threads = 0;           // libtorch threads; 0 = all hardware threads
   std::uint64_t seed = 42;
-  ExampleTokenization tokenization = ExampleTokenization::kOriginal;
-  OutputType out_type = OutputType::kF32;
+  ExampleTokenization tokenization = ExampleTokenization::kAligned;
+  FloatType out_type = FloatType::kF32;  // storage of the written student's matrices
   std::string checkpoint_dir;  // empty: out_path + ".ckpt"
-  long checkpoint_every = 200; // optimizer steps between checkpoints (and at each epoch end)
+  long checkpoint_every = 200; // optimizer steps between checkpoints (and when stopped)
   long eval_every = 0;         // optimizer steps between dev evaluations; 0 = each epoch end
   bool resume = false;         // continue from the newest checkpoint in checkpoint_dir
   std::string metrics_path;    // JSON Lines of the run; empty: out_path + ".metrics.jsonl"

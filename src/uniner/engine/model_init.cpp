@@ -1,6 +1,7 @@
 // init_model: random weights in the order of model_tensors(), written by write_model_file.
 #include "uniner/engine/model_init.h"
 
+#include <cmath>
 #include <random>
 
 #include "engine/gguf_keys.h"
@@ -61,7 +62,8 @@ void init_model(const InitModelOptions& o) {
   // Norms are ones; every other tensor is drawn in file order, row-major (for the llama layout
   // the same values for a seed as before biases and tied outputs existed), one at a time.
   std::mt19937_64 rng(o.seed);
-  std::normal_distribution<float> normal(0.0f, o.init_std);
+  const float init_std = o.init_std > 0 ? o.init_std : 1.0f / std::sqrt(static_cast<float>(o.dim));
+  std::normal_distribution<float> normal(0.0f, init_std);
   engine::write_model_file(o.out_path, w, [&](const engine::TensorSpec& spec, float* dst) {
     const bool norm = spec.name.find("norm.weight") != std::string::npos;
     for (std::int64_t i = 0; i < spec.numel(); ++i) dst[i] = norm ? 1.0f : normal(rng);

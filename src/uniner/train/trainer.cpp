@@ -93,10 +93,10 @@ std::uint64_t run_fingerprint(const TrainOptions& o, std::uint64_t data) {
   return hash64(buf, std::strlen(buf), data);
 }
 
-engine::WeightType weight_type(OutputType t) {
+engine::WeightType weight_type(FloatType t) {
   switch (t) {
-    case OutputType::kF16: return engine::WeightType::kF16;
-    case OutputType::kBF16: return engine::WeightType::kBF16;
+    case FloatType::kF16: return engine::WeightType::kF16;
+    case FloatType::kBF16: return engine::WeightType::kBF16;
     default: return engine::WeightType::kF32;
   }
 }
@@ -232,7 +232,8 @@ TrainReport train_student(const TrainOptions& options, const TrainCallbacks& cb)
     }
     if (cb.progress) cb.progress(progress);
     const bool stop = cb.stop_requested && cb.stop_requested();
-    if ((o.checkpoint_every > 0 && state.step % o.checkpoint_every == 0) || epoch_end || stop) {
+    if ((o.checkpoint_every > 0 && state.step % o.checkpoint_every == 0) ||
+        (stop && state.step < total)) {
       save_checkpoint(o.checkpoint_dir, state, student, optimizer, o.base_path, prompt);
     }
     if (stop && state.step < total) {
