@@ -240,5 +240,78 @@ TEST(TrainCli, ShowExampleMarksTheTrainedPieces) {
   EXPECT_NE(o.out.find("ASSISTANT: [[ I've read this text.</s>]]"), std::string::npos) << o.out;
 }
 
+// F16 and BF16 bases, the llama and qwen2 architectures, BPE vocabularies, a tied output: each
+// trains, and the written student (F32, F16, BF16) is served by extract as it is.
+TEST(TrainCli, EveryBaseTypeAndArchitectureTrainsAndServes) {
+  struct Case {
+    const char *vocab, *arch, *base_type, *out_type;
+    bool tied;
+  };
+  for (const Case c : {Case{"llama-spm", "llama", "f16", "bf16", false},
+                       Case{"llama-bpe", "llama", "bf16", "f32", true},
+                       Case{"qwen2", "qwen2", "f32", "f16", false}}) {
+    TempDir dir;
+    const auto base = dir.file("base.gguf");
+    auto r = run_command(uniner_bin() + " init-model --vocab " +
+                         q(std::string(UNINER_LLAMA_CPP_DIR) + "/models/ggml-vocab-" + c.vocab +
+                           ".gguf") +
+                         " --out " + q(base) + " --arch " + c.arch + " --outtype " + c.base_type +
+                         " --dim 32 --layers 1 --heads 4 --kv-heads 2 --ff 64" +
+                         (c.tied ? " --tied-output" : ""));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto data = dir.write("train.json", small_world(6).data.dump());
+    const auto student = dir.file("student.gguf");
+    r = run_command(uniner_bin() + " train --base " + q(base) + " --data " + q(data) + " --out " +
+                    q(student) + " --max-steps 2 --batch 3 --threads 1 --quiet --outtype " +
+                    c.out_type);
+    ASSERT_EQ(r.exit_code, 0) << c.vocab << ": " << r.err;
+    const auto f = engine::ModelFile::open(student);
+    EXPECT_EQ(f.shape().arch, c.arch);
+    EXPECT_EQ(f.shape().tied_output, c.tied);
+    EXPECT_TRUE(f.has_template_metadata());
+    EXPECT_EQ(f.prompt_template(), engine::ModelFile::open(base).prompt_template());
+    r = run_command(uniner_bin() + " extract -m " + q(student) +
+                    " --text 'Alice flew to Paris.' --types person --max-new-tokens 4 --quiet");
+    EXPECT_EQ(r.exit_code, 0) << c.vocab << ": " << r.err;
+    EXPECT_NE(r.out.find("\"raw\""), std::string::npos) << r.out;
+  }
+}
+
+// Ctrl-C (SIGINT) finishes the step, writes a checkpoint and exits 130; --resume completes.
+TEST(TrainCli, InterruptedRunCheckpointsAndResumes) {
+  TempDir dir;
+  const auto base = tiny_base(dir);
+  const auto data = dir.write("train.json", small_world(64).data.dump());
+  const auto student = dir.file("s.gguf");
+  const std::string cmd = uniner_bin() + " train --base " + q(base) + " --data " + q(data) +
+                          " --out " + q(student) + " --max-steps 120 --batch 4 --threads 1 " +
+                          "--checkpoint-every 1000";
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    execl("/bin/sh", "sh", "-c", ("exec " + cmd + " 2>" + q(dir.file("err"))).c_str(),
+          (char*)nullptr);
+    _exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {  // the run is under way: steps logged
+    std::ifstream log(student + ".metrics.jsonl");
+    std::string line;
+    if (std::getline(log, line) && std::getline(log, line)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130) << read_file(dir.file("err"));
+  EXPECT_NE(read_file(dir.file("err")).find("--resume"), std::string::npos);
+  EXPECT_FALSE(fs::exists(student));
+  const auto r = run_command(cmd + " --resume --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(student));
+  EXPECT_NE(r.err.find("resumed at"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace uniner::testing
