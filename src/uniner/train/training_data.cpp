@@ -43,14 +43,15 @@ TrainingData load_training_data(const TrainOptions& o, const Vocab& vocab,
     d.dev = read_tokenized(o.dev_path, vocab, prompt, o.tokenization, o.strict, d.skipped, warn);
     d.train = std::move(all);
   } else {
-    // As the original: a seeded permutation, the first floor(n * (1 - fraction)) train.
+    // As the original: a seeded permutation split in two; floor(n * fraction) held out, so a
+    // tiny data set keeps all of its conversations for training.
     std::vector<std::size_t> order(all.size());
     std::iota(order.begin(), order.end(), 0);
     Rng rng(mix_seed(o.seed, 0xdef0));
     for (std::size_t i = order.size(); i > 1; --i)
       std::swap(order[i - 1], order[static_cast<std::size_t>(rng.below(i))]);
-    const auto n_train = static_cast<std::size_t>(
-        std::floor(static_cast<double>(all.size()) * (1.0 - o.dev_fraction)));
+    const auto n_train = all.size() - static_cast<std::size_t>(std::floor(
+                                          static_cast<double>(all.size()) * o.dev_fraction));
     for (std::size_t i = 0; i < order.size(); ++i) {
       (i < n_train ? d.train : d.dev).push_back(std::move(all[order[i]]));
     }
