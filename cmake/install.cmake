@@ -9,6 +9,9 @@ include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 set(UNINER_LAYERS text format eval data teacher engine)
+if(UNINER_WITH_TRAINING)
+  list(APPEND UNINER_LAYERS train)  # libuniner.so then needs libtorch at run time
+endif()
 set(UNINER_LAYER_OBJECTS)
 foreach(layer ${UNINER_LAYERS})
   list(APPEND UNINER_LAYER_OBJECTS $<TARGET_OBJECTS:uniner_${layer}_objects>)
@@ -34,7 +37,11 @@ add_library(uniner::uniner ALIAS uniner_shared)
 install(TARGETS uniner_shared EXPORT uninerTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
-install(DIRECTORY include/uniner DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+if(UNINER_WITH_TRAINING)
+  install(DIRECTORY include/uniner DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+else()
+  install(DIRECTORY include/uniner DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} PATTERN train EXCLUDE)
+endif()
 install(EXPORT uninerTargets NAMESPACE uniner:: FILE uninerTargets.cmake
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/uniner)
 configure_package_config_file(cmake/uninerConfig.cmake.in

@@ -14,8 +14,8 @@
 // the callbacks are called on that thread. Errors: InputError for bad options, a quantized or
 // unsupported base model, a data file without one usable conversation, a bad record under
 // `strict`, or a checkpoint that does not belong to this run; Error for I/O failures (every
-// write is checked) and when libtorch fails. training_available() says whether this build has
-// the trainer: without it train() throws Error.
+// write is checked) and when libtorch fails. This header and its library exist only in builds
+// with libtorch (UNINER_WITH_TRAINING).
 //
 //   uniner::TrainOptions o;
 //   o.base_path = "base.gguf";               // from init-model, or an F16 GGUF release
@@ -104,8 +104,6 @@ struct TrainCallbacks {
   std::function<void(const std::string&)> warning;      // a skipped record, a note
   std::function<bool()> stop_requested;                 // polled between steps (Ctrl-C)
 };
-
-bool training_available();
 
 TrainReport train_student(const TrainOptions& options, const TrainCallbacks& callbacks = {});
 

@@ -22,11 +22,6 @@
 #include "uniner/train/train.h"
 
 namespace uniner {
-
-bool training_available() {
-  return true;
-}
-
 namespace train {
 namespace {
 
