@@ -246,10 +246,11 @@ TEST(TrainCli, EveryBaseTypeAndArchitectureTrainsAndServes) {
   struct Case {
     const char *vocab, *arch, *base_type, *out_type;
     bool tied;
+    const char* extra;
   };
-  for (const Case c : {Case{"llama-spm", "llama", "f16", "bf16", false},
-                       Case{"llama-bpe", "llama", "bf16", "f32", true},
-                       Case{"qwen2", "qwen2", "f32", "f16", false}}) {
+  for (const Case c : {Case{"llama-spm", "llama", "f16", "bf16", false, ""},
+                       Case{"llama-bpe", "llama", "bf16", "f32", true, ""},
+                       Case{"qwen2", "qwen2", "f32", "f16", false, " --bf16"}}) {
     TempDir dir;
     const auto base = dir.file("base.gguf");
     auto r = run_command(uniner_bin() + " init-model --vocab " +
@@ -263,7 +264,7 @@ TEST(TrainCli, EveryBaseTypeAndArchitectureTrainsAndServes) {
     const auto student = dir.file("student.gguf");
     r = run_command(uniner_bin() + " train --base " + q(base) + " --data " + q(data) + " --out " +
                     q(student) + " --max-steps 2 --batch 3 --threads 1 --quiet --outtype " +
-                    c.out_type);
+                    c.out_type + c.extra);
     ASSERT_EQ(r.exit_code, 0) << c.vocab << ": " << r.err;
     const auto f = engine::ModelFile::open(student);
     EXPECT_EQ(f.shape().arch, c.arch);
