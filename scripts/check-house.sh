@@ -15,6 +15,7 @@ declare -A allowed=(
   [eval]="eval format text"
   [data]="data format text"
   [engine]="engine format text"
+  [benchmark]="benchmark engine eval format text"
   [teacher]="teacher data format text"
   [train]="train engine data format text"
   [serve]="serve engine eval data format text"
@@ -25,7 +26,7 @@ for layer in "${!allowed[@]}"; do
     while IFS=: read -r file _ inc; do
       used=$(sed -E 's/.*#include "(uniner\/)?([a-z_]+)\/.*/\2/' <<<"$inc")
       [[ " ${allowed[$layer]} " == *" $used "* ]] || complain "$file: $layer/ must not include $used/ (arrows point down only): $inc"
-    done < <(grep -nE '#include "(uniner/)?(text|format|eval|data|engine|teacher|train|serve)/' -r "$dir")
+    done < <(grep -nE '#include "(uniner/)?(text|format|eval|data|engine|benchmark|teacher|train|serve)/' -r "$dir")
   done
 done
 
