@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
       {"passages", add_passages_command},     {"stats", add_stats_command},
       {"build-data", add_build_data_command}, {"convert", add_convert_command},
       {"annotate", add_annotate_command},     {"merge", add_merge_command},
-      {"export", add_export_command},
+      {"export", add_export_command},         {"synth", add_synth_command},
   };
   std::map<std::string, Runner> runners;
   for (const auto& [name, add] : table) runners[name] = add(app);
