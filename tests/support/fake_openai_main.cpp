@@ -3,6 +3,7 @@
 // serves until SIGINT or SIGTERM.
 //
 //   build/tests/uniner-fake-openai --latency-ms 50 &   # -> http://127.0.0.1:PORT/v1
+//   build/tests/uniner-fake-openai --answers synth/teacher.jsonl &   # uniner synth's teacher
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
@@ -23,7 +24,8 @@ int main(int argc, char** argv) {
   app.add_option("--retry-after", o.retry_after, "Retry-After of {{fault:429}}")
       ->capture_default_str();
   app.add_option("--api-key-env", key_env, "Require the key held by this environment variable");
-  app.add_option("--fixtures", fixtures, "JSONL {\"text\": passage, \"answer\": content}");
+  app.add_option("--answers,--fixtures", fixtures,
+                 "JSONL {\"text\": passage, \"answer\": content} (uniner synth's teacher.jsonl)");
   app.add_option("--threads", o.threads, "Server threads")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
@@ -37,11 +39,20 @@ int main(int argc, char** argv) {
   }
   if (!fixtures.empty()) {
     std::ifstream in(fixtures);
+    if (!in) {
+      std::fprintf(stderr, "uniner-fake-openai: %s: cannot open\n", fixtures.c_str());
+      return 2;
+    }
     std::string line;
-    while (std::getline(in, line)) {
+    for (std::size_t n = 1; std::getline(in, line); ++n) {
       if (line.empty()) continue;
-      const auto j = nlohmann::json::parse(line);
-      o.answers[j.at("text").get<std::string>()] = j.at("answer").get<std::string>();
+      try {
+        const auto j = nlohmann::json::parse(line);
+        o.answers[j.at("text").get<std::string>()] = j.at("answer").get<std::string>();
+      } catch (const nlohmann::json::exception& e) {
+        std::fprintf(stderr, "uniner-fake-openai: %s:%zu: %s\n", fixtures.c_str(), n, e.what());
+        return 2;
+      }
     }
   }
 

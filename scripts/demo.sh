@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# The whole UniversalNER recipe, offline, on one machine: a synthetic corpus, a local teacher that
+# answers like a (noisy) chat LLM over the real HTTP client, instruction data with frequency-based
+# negatives, a student trained from scratch, and its benchmark on held-out passages whose entity
+# names it never saw.
+#   scripts/demo.sh [--full] [--work DIR]      (default: DIR=demo-work, the quick preset)
+# Every finished step is kept and skipped on a re-run; an interrupted training resumes.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+preset=quick
+work=$here/demo-work
+while [ $# -gt 0 ]; do
+  case $1 in
+    --full) preset=full ;;
+    --work) work=$2; shift ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    *) echo "demo: unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+# The presets: how much data and how much student (chosen from measurements: docs/demo.md).
+if [ "$preset" = quick ]; then
+  train_passages=1500 heldout_passages=150 dim=256 layers=4 heads=8 ff=688 epochs=2 lr=2e-3 batch=8
+else
+  train_passages=12000 heldout_passages=400 dim=384 layers=6 heads=8 ff=1024 epochs=3 lr=1e-3 batch=16
+fi
+threads=$(nproc)
+work=$work/$preset
+mkdir -p "$work"
+cd "$work"
+
+say() { printf 'demo: %s\n' "$*"; }
+done_step() { [ -e ".done-$1" ]; }
+finish_step() { touch ".done-$1"; }
+
+# 0. Build what is missing (a clean machine: packages, llama.cpp, the build).
+uniner=$here/build/tools/uniner/uniner
+fake=$here/build/tests/uniner-fake-openai
+if [ ! -x "$uniner" ] || [ ! -x "$fake" ] || ! "$uniner" train --help >/dev/null 2>&1; then
+  say "building uniner (first run only)..."
+  "$here/scripts/install-deps.sh" >/dev/null
+  cmake -S "$here" -B "$here/build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$here/build" -j"$threads" >/dev/null
+fi
+vocab=$here/third_party/llama.cpp/models/ggml-vocab-llama-spm.gguf
+start=$(date +%s)
+
+# 1. The synthetic world: training passages, and held-out passages with names never seen.
+if ! done_step synth; then
+  "$uniner" synth --out-dir world-train --passages "$train_passages" --split train --seed 1 \
+    --noise-missed 0.05 --noise-wrong-type 0.03 --noise-invented 0.02 --noise-format 0.05 2>/dev/null
+  "$uniner" synth --out-dir world-heldout --passages "$heldout_passages" --split heldout --seed 2 2>/dev/null
+  "$uniner" synth --out-dir world-seen --passages "$heldout_passages" --split train --seed 3 2>/dev/null
+  finish_step synth
+fi
+say "1/8 synth: $train_passages training passages, $heldout_passages held-out (unseen names) and $heldout_passages with training names"
+
+# 2. Annotation by the teacher, over HTTP (the local server answers like a noisy chat LLM).
+if ! done_step annotate; then
+  rm -f teacher-url.txt
+  "$fake" --answers world-train/teacher.jsonl > teacher-url.txt 2>teacher.log &
+  server=$!
+  trap 'kill $server 2>/dev/null || true' EXIT
+  until [ -s teacher-url.txt ]; do sleep 0.1; done
+  "$uniner" annotate --input world-train/passages.jsonl --output annotations.jsonl \
+    --base-url "$(cat teacher-url.txt)" --model synthetic-teacher --quiet 2>annotate.log
+  kill $server 2>/dev/null || true
+  trap - EXIT
+  finish_step annotate
+fi
+say "2/8 annotate: $(wc -l < annotations.jsonl) passages annotated by the teacher over HTTP ($(grep -c parse_error annotations.jsonl || true) unparseable answers kept as such)"
+
+# 3. Statistics of the annotations (the long tail of types).
+if ! done_step stats; then
+  "$uniner" stats -i annotations.jsonl > stats.txt 2>/dev/null
+  finish_step stats
+fi
+say "3/8 stats: $(head -1 stats.txt)"
+
+# 4. Instruction data with frequency-based negative sampling.
+if ! done_step build-data; then
+  "$uniner" build-data --input annotations.jsonl --output train.json --negatives frequency \
+    2>build-data.log
+  finish_step build-data
+fi
+say "4/8 build-data: $(tail -1 build-data.log)"
+
+# 5-6. A student from scratch, trained on it (resumes if interrupted).
+if ! done_step train; then
+  [ -e base.gguf ] || "$uniner" init-model --vocab "$vocab" -o base.gguf --dim "$dim" \
+    --layers "$layers" --heads "$heads" --ff "$ff" --seed 1 2>/dev/null
+  resume=()
+  [ -d student.gguf.ckpt ] && resume=(--resume)
+  "$uniner" train --base base.gguf --data train.json --out student.gguf --epochs "$epochs" \
+    --lr "$lr" --batch "$batch" --threads "$threads" --bf16 "${resume[@]}" 2>train.log
+  finish_step train
+fi
+say "5/8 init-model: dim $dim, $layers layers, the 32,000-token LLaMA vocabulary"
+say "6/8 train: $(grep '^train: [0-9]' train.log | tail -1 | cut -c8-)"
+
+# 7. The benchmark: held-out names (the real test) and training names, free and constrained.
+if ! done_step bench; then
+  for set in heldout seen; do
+    "$uniner" bench -m student.gguf --data "world-$set/benchmark.json" --out "bench-$set" \
+      --threads "$threads" --quiet 2>/dev/null
+    "$uniner" bench -m student.gguf --data "world-$set/benchmark.json" --out "bench-$set-constrained" \
+      --constrain passage --threads "$threads" --quiet 2>/dev/null
+  done
+  finish_step bench
+fi
+f1() { grep -o '"f1": *[0-9.]*' "$1/report.json" | tail -1 | grep -o '[0-9.]*$'; }
+say "7/8 bench: held-out F1 $(f1 bench-heldout-constrained) with answers constrained to the passage, $(f1 bench-heldout) without; training names $(f1 bench-seen-constrained) / $(f1 bench-seen)"
+
+# 8. A sample paragraph, with offsets.
+sample=$(head -1 world-heldout/passages.jsonl)
+"$uniner" extract -m student.gguf --input <(printf '%s\n' "$sample") --constrain passage \
+  --types "$(head -3 world-heldout/types.txt 2>/dev/null | paste -sd, || echo person,organization,location)" \
+  --quiet 2>/dev/null > sample.jsonl || true
+say "8/8 extract: $(cut -c1-300 sample.jsonl)"
+
+echo
+echo "held-out F1: $(f1 bench-heldout-constrained)"
+echo "report: $work/bench-heldout-constrained/report.md (chart: report.svg); student: $work/student.gguf"
+echo "recipe time: $(( $(date +%s) - start )) s"
