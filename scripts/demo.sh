@@ -48,10 +48,15 @@ start=$(date +%s)
 
 # 1. The synthetic world: training passages, and held-out passages with names never seen.
 if ! done_step synth; then
+  # One world (seed 1): training passages, then later passages of the same training names, then
+  # passages of the held-out names.
   "$uniner" synth --out-dir world-train --passages "$train_passages" --split train --seed 1 \
-    --noise-missed 0.05 --noise-wrong-type 0.03 --noise-invented 0.02 --noise-format 0.05 2>/dev/null
-  "$uniner" synth --out-dir world-heldout --passages "$heldout_passages" --split heldout --seed 2 2>/dev/null
-  "$uniner" synth --out-dir world-seen --passages "$heldout_passages" --split train --seed 3 2>/dev/null
+    --noise-missed 0.05 --noise-wrong-type 0.03 --noise-invented 0.02 --noise-format 0.05 \
+    --overwrite --quiet
+  "$uniner" synth --out-dir world-seen --passages "$heldout_passages" --first "$train_passages" \
+    --split train --seed 1 --overwrite --quiet
+  "$uniner" synth --out-dir world-heldout --passages "$heldout_passages" --split heldout --seed 1 \
+    --overwrite --quiet
   finish_step synth
 fi
 say "1/8 synth: $train_passages training passages, $heldout_passages held-out (unseen names) and $heldout_passages with training names"

@@ -30,6 +30,9 @@ Runner add_synth_command(CLI::App& app) {
                                       {"heldout", SynthSplit::kHeldOut}};
   add_choice(cmd, "--split", o->lib.split, splits,
              "Which names the passages use: train, or heldout (names never in train passages)");
+  cmd->add_option("--first", o->lib.first,
+                  "Index of the first passage (disjoint ranges of a split share names, not passages)")
+      ->capture_default_str();
   cmd->add_option("--seed", o->lib.seed, "Seed of the world (names, split, passages, noise)")
       ->capture_default_str();
   const auto rate = CLI::Range(0.0, 1.0);

@@ -95,6 +95,9 @@ std::string clean_teacher_answer(const std::vector<SynthEntity>& entities);
 
 struct SynthOptions {
   std::size_t passages = 100;
+  std::size_t first = 0;  // index of the first passage: passages first..first+passages-1 (a
+                          // passage depends only on seed, split and index, so disjoint ranges
+                          // of one split are disjoint sets of passages with the same names)
   SynthSplit split = SynthSplit::kTrain;
   std::uint64_t seed = 0;
   SynthNoise noise;

@@ -87,7 +87,7 @@ SynthReport write_synthetic_world(const std::string& directory, const SynthOptio
 
   SynthReport report;
   const auto& types = world.types();
-  for (std::size_t i = 0; i < options.passages; ++i) {
+  for (std::size_t i = options.first; i < options.first + options.passages; ++i) {
     const SynthPassage p = world.passage(options.split, i, options.noise);
     passages << json_line({{"id", p.id}, {"text", p.text}});
     nlohmann::ordered_json entities = nlohmann::ordered_json::array();
