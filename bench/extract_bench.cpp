@@ -10,8 +10,11 @@
 //   shared+batched   the default: many passages' sequences decoded together
 //   floor            only the unique tokens (prefixes once, questions + answers once), as large
 //                    batches with no step waiting for the previous token
+//   constrained      shared+batched with --constrain passage (answers masked to passage text),
+//                    reported as its time against shared+batched's in the same run
 // Ratios are printed against naive and against the floor.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -60,7 +63,7 @@ int main(int argc, char** argv) {
   mo.threads = 2;
   int max_new_tokens = 8;
   std::size_t max_passages = 100;
-  bool skip_naive = false;
+  bool skip_naive = false, skip_shared = false, skip_constrain = false;
   app.add_option("--benchmark", benchmark, "Original benchmark file")->required();
   app.add_option("--vocab", vocab_path, "GGUF with the tokenizer (for the random model)");
   app.add_option("--model", model_path, "Use this model instead of a random one");
@@ -75,6 +78,8 @@ int main(int argc, char** argv) {
   app.add_option("--max-new-tokens", max_new_tokens);
   app.add_option("--passages", max_passages, "Passages used (first N of the file)");
   app.add_flag("--skip-naive", skip_naive);
+  app.add_flag("--skip-shared", skip_shared, "No one-passage-at-a-time shared run");
+  app.add_flag("--skip-constrain", skip_constrain);
   CLI11_PARSE(app, argc, argv);
 
   if (model_path.empty()) {
@@ -111,7 +116,7 @@ int main(int argc, char** argv) {
     o.mode = DecodeMode::kNaive;
     runs.push_back(run_mode("naive", model, passages, o));
   }
-  {
+  if (!skip_shared) {
     ExtractOptions o = base;
     o.batch_passages = false;
     runs.push_back(run_mode("shared", model, passages, o));
@@ -146,6 +151,12 @@ int main(int argc, char** argv) {
     }
   }
   const bool identical = mismatches == 0;
+  Run constrained;
+  if (!skip_constrain) {
+    ExtractOptions o = base;
+    o.constrain = AnswerConstraint::kPassage;
+    constrained = run_mode("constrained", model, passages, o);
+  }
   const double naive_rate = skip_naive ? 0 : records / runs.front().seconds;
   const double floor_rate = records / floor_s;
   std::printf("\n%-16s %10s %12s %10s %10s\n", "config", "seconds", "records/s", "x naive",
@@ -157,6 +168,21 @@ int main(int argc, char** argv) {
   }
   std::printf("%-16s %10.2f %12.1f %10.2f %10.2f\n", "floor", floor_s, floor_rate,
               naive_rate > 0 ? floor_rate / naive_rate : 0.0, 1.0);
+  if (!skip_constrain) {
+    const double rate = records / constrained.seconds;
+    std::printf("%-16s %10.2f %12.1f %10.2f %10.2f\n", constrained.name.c_str(),
+                constrained.seconds, rate, naive_rate > 0 ? rate / naive_rate : 0.0,
+                floor_s / constrained.seconds);
+    std::printf(
+        "\n--constrain passage: %.3fx the time of shared+batched (%zu tokens generated against "
+        "%zu; %.1f us per token against %.1f)\n",
+        constrained.seconds / runs.back().seconds, constrained.tokens_generated,
+        runs.back().tokens_generated,
+        1e6 * constrained.seconds /
+            static_cast<double>(std::max<std::size_t>(1, constrained.tokens_generated)),
+        1e6 * runs.back().seconds /
+            static_cast<double>(std::max<std::size_t>(1, runs.back().tokens_generated)));
+  }
   std::printf(
       "\nfloor tokens %zu; tokens generated %zu; (passage, type) answers differing "
       "between modes: %zu\n",

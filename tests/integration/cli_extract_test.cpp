@@ -95,6 +95,21 @@ TEST_F(CliExtract, PlainTextLinesAndByteOffsets) {
   EXPECT_EQ(recs[1]["id"], "3") << "ids are line numbers";
 }
 
+TEST_F(CliExtract, ConstrainPassageAnswersOnlyWithPassageText) {
+  const std::string text = "Émile Zola lived in Paris. 東京は大都市です。";
+  const auto r = run_command(extract() + " --constrain passage --text '" + text +
+                             "' --types person,location,city,date");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto recs = jsonl(r.out);
+  ASSERT_EQ(recs.size(), 1u);
+  for (const auto& [type, answer] : recs[0]["raw"].items()) {
+    const auto list = nlohmann::json::parse(answer.get<std::string>());
+    ASSERT_TRUE(list.is_array()) << type << ": " << answer;
+    for (const auto& item : list) EXPECT_NE(text.find(item.get<std::string>()), std::string::npos);
+  }
+  for (const auto& e : recs[0]["entities"]) EXPECT_TRUE(e["found"].get<bool>()) << e;
+}
+
 TEST_F(CliExtract, BadUsageAndBadModelsExitTwoWithAClearMessage) {
   TempDir dir;
   struct Case {
@@ -109,6 +124,7 @@ TEST_F(CliExtract, BadUsageAndBadModelsExitTwoWithAClearMessage) {
       {" --text x", "--types: no entity types"},
       {" --types a", "give --text, --input or --benchmark"},
       {" --text x --types a --mode fast", "--mode: fast not in {shared,naive}"},
+      {" --text x --types a --constrain text", "--constrain: text not in {none,passage}"},
   };
   for (const auto& c : cases) {
     const auto r = run_command(extract() + c.args);

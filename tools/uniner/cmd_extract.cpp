@@ -145,6 +145,8 @@ Runner add_extract_command(CLI::App& app) {
   add_choice(cmd, "--mode", o->lib.mode, kDecodeModes,
              "shared (prefix shared, batched) or naive (the original)");
   add_choice(cmd, "--parser", o->lib.parser, kParserModes, "Answer parser: lenient or official");
+  add_choice(cmd, "--constrain", o->lib.constrain, kAnswerConstraints,
+             "none (the original's answers) or passage (answers only quote the passage)");
   add_optional_choice(cmd, "--system", o->lib.system, kSystemTexts,
                       "System sentence: text or paragraph (default: the model's own)");
   cmd->add_option("--max-new-tokens", o->lib.max_new_tokens, "Answer tokens per type")

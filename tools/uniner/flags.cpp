@@ -52,6 +52,8 @@ const Choices<DecodeMode> kDecodeModes = {{"shared", DecodeMode::kShared},
                                           {"naive", DecodeMode::kNaive}};
 const Choices<ParserMode> kParserModes = {{"official", ParserMode::kOfficial},
                                           {"lenient", ParserMode::kLenient}};
+const Choices<AnswerConstraint> kAnswerConstraints = {{"none", AnswerConstraint::kNone},
+                                                      {"passage", AnswerConstraint::kPassage}};
 const Choices<SystemText> kSystemTexts = {{"text", SystemText::kText},
                                           {"paragraph", SystemText::kParagraph}};
 const Choices<PassageFormat> kPassageFormats = {{"auto", PassageFormat::kAuto},

@@ -83,6 +83,7 @@ CLI::Option* add_optional_choice(CLI::App* cmd, const std::string& flags, std::o
 // The names of the library's enums on the command line.
 extern const Choices<DecodeMode> kDecodeModes;              // shared, naive
 extern const Choices<ParserMode> kParserModes;              // official, lenient
+extern const Choices<AnswerConstraint> kAnswerConstraints;  // none, passage
 extern const Choices<SystemText> kSystemTexts;              // text, paragraph
 extern const Choices<PassageFormat> kPassageFormats;        // auto, text, jsonl
 extern const Choices<CorpusFormat> kCorpusFormats;          // auto, text, jsonl

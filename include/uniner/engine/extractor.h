@@ -2,7 +2,8 @@
 //
 // Prompts, tokens and greedy decoding are the original's, so answers equal the original's token
 // for token; by default the passage is decoded once and shared by all of its types, and many
-// passages are decoded together (see docs/extraction.md).
+// passages are decoded together (see docs/extraction.md). Optionally (`constrain`), answers are
+// restricted to a JSON list of strings taken from the passage's text.
 //
 // Ownership: Extractor is a move-only handle that owns its llama.cpp context and borrows its
 // Model, which must outlive it. Threads: one thread at a time per Extractor; several Extractors
@@ -39,6 +40,12 @@ enum class DecodeMode {
   kNaive,   // the original: every (passage, type) prompt from scratch, one at a time
 };
 
+enum class AnswerConstraint {
+  kNone,     // greedy decoding, unconstrained: the original's answers exactly (default)
+  kPassage,  // a JSON list of strings, each a substring of the passage (window) text: tokens
+             // that would leave that are masked at every step (docs/extraction.md)
+};
+
 struct ExtractOptions {
   DecodeMode mode = DecodeMode::kShared;     // how prompts are decoded (answers are the same)
   int max_new_tokens = 256;                  // answer tokens per (passage, type), EOS not counted
@@ -49,6 +56,7 @@ struct ExtractOptions {
   int window_overlap_tokens = 64;            // overlap between consecutive windows
   bool batch_passages = true;                // decode many passages together (shared mode);
                                              // false isolates prefix sharing, for benchmarks
+  AnswerConstraint constrain = AnswerConstraint::kNone;  // what answers may contain
 };
 
 struct Entity {

@@ -8,6 +8,7 @@
 
 #include "engine/generator.h"
 #include "engine/model_impl.h"
+#include "engine/passage_chooser.h"
 #include "engine/prompt_tokens.h"
 #include "engine/windows.h"
 #include "text/utf8.h"
@@ -38,6 +39,7 @@ struct Extractor::Impl {
   const Vocab& vocab;
   PromptTemplate prompt;  // the model's, with the system sentence the options ask for
   std::unordered_map<std::string, std::vector<TokenId>> query_cache;
+  std::shared_ptr<const engine::PieceTable> pieces;  // set when answers are constrained
 
   Impl(const Model& m, ExtractOptions o)
       : options(o),
@@ -45,6 +47,16 @@ struct Extractor::Impl {
         vocab(m.vocab()),
         prompt(m.prompt_template()) {
     if (options.system) prompt.system = system_message(*options.system);
+    if (options.constrain == AnswerConstraint::kPassage) pieces = engine::PieceTable::of(vocab);
+  }
+
+  // The token choosers of a window's answers: empty (greedy) unless answers are constrained.
+  engine::ChooserMaker chooser_for(std::string_view window_text) const {
+    if (!pieces) return {};
+    auto window = std::make_shared<const engine::PassageConstraint>(pieces, window_text);
+    return [window, max = options.max_new_tokens] {
+      return engine::make_passage_chooser(window, max);
+    };
   }
 
   const std::vector<TokenId>& query_tokens(const std::string& type) {
@@ -229,8 +241,10 @@ void Extractor::run(const std::function<bool(PassageInput&)>& next,
     p.answers.assign(p.input.types.size(), std::vector<std::string>(p.windows.size()));
     for (std::size_t w = 0; w < p.windows.size(); ++w) {
       const auto& win = p.windows[w];
-      auto prefix = im.prefix_tokens(
-          std::string_view(text).substr(win.byte_start, win.byte_end - win.byte_start));
+      const auto window_text =
+          std::string_view(text).substr(win.byte_start, win.byte_end - win.byte_start);
+      auto prefix = im.prefix_tokens(window_text);
+      const engine::ChooserMaker chooser = im.chooser_for(window_text);
       // Group the types into jobs that fit the context alone.
       engine::GenJob job;
       JobInfo info{&p, w, {}};
@@ -238,6 +252,7 @@ void Extractor::run(const std::function<bool(PassageInput&)>& next,
       const auto push = [&] {
         job.tag = next_tag++;
         job.prefix = prefix;
+        job.chooser = chooser;
         job_info.emplace(job.tag, std::move(info));
         jobs.push_back(std::move(job));
         ++p.jobs_left;

@@ -16,14 +16,18 @@ TokenId argmax_token(const float* logits, int n_vocab) {
   return best;
 }
 
-TokenId greedy_token(llama_context* ctx, int32_t i, int n_vocab) {
+const float* logits_at(llama_context* ctx, int32_t i) {
   const float* logits = llama_get_logits_ith(ctx, i);
   if (logits == nullptr) {
     throw Error("llama.cpp returned no logits for batch index " + std::to_string(i) +
                 " (llama_get_logits_ith gave a null pointer): the batch did not request them or "
                 "the decode failed");
   }
-  return argmax_token(logits, n_vocab);
+  return logits;
+}
+
+TokenId greedy_token(llama_context* ctx, int32_t i, int n_vocab) {
+  return argmax_token(logits_at(ctx, i), n_vocab);
 }
 
 std::size_t cells_needed(const GenJob& job, int max_new_tokens) {
@@ -49,10 +53,11 @@ struct Sequence {
   enum class Stage { kWaitPrefix, kQuery, kGenerate, kDone };
   llama_seq_id id = -1;
   Stage stage = Stage::kWaitPrefix;
-  llama_pos pos = 0;    // position of the next token fed
-  std::size_t fed = 0;  // query tokens fed so far
-  TokenId next = 0;     // the token to feed in kGenerate
-  int out = -1;         // batch index of this step's logits, or -1
+  llama_pos pos = 0;                      // position of the next token fed
+  std::size_t fed = 0;                    // query tokens fed so far
+  TokenId next = 0;                       // the token to feed in kGenerate
+  int out = -1;                           // batch index of this step's logits, or -1
+  std::unique_ptr<TokenChooser> chooser;  // picks this sequence's answer tokens
 };
 
 // One admitted job.
@@ -161,6 +166,7 @@ class SharedScheduler {
     for (auto& s : a->seqs) {
       s.id = free_ids_.back();
       free_ids_.pop_back();
+      s.chooser = make_chooser(job.chooser);
     }
     a->live = a->seqs.size();
     a->reserved = cells;
@@ -224,13 +230,14 @@ class SharedScheduler {
           end_sequence(*a, s);
           continue;
         }
-        const TokenId t = greedy_token(ctx_, s.out, n_vocab_);
+        const TokenId t = s.chooser->choose(logits_at(ctx_, s.out), n_vocab_);
         auto& answer = a->result.answers[q];
         if (llama_vocab_is_eog(vocab_, t)) {
           end_sequence(*a, s);
           continue;
         }
         answer.push_back(t);
+        s.chooser->accept(t);
         if (static_cast<int>(answer.size()) >= options_.max_new_tokens) {
           end_sequence(*a, s);
           continue;

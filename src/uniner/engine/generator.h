@@ -1,4 +1,4 @@
-// Greedy generation of many answers over one llama.cpp context. Private to engine/.
+// Generation of many answers over one llama.cpp context. Private to engine/.
 //
 // A job is one passage prefix (BOS + system + passage turn, ending at the first "</s>") and the
 // queries asked about it ("USER: What describes T in the text? ASSISTANT:"), already tokenized.
@@ -7,7 +7,8 @@
 // decodes the queries and then the answers of all live sequences of all admitted passages together,
 // one batch per step; new passages are admitted as soon as sequence ids and KV cells free up.
 // generate_naive() is the original's method and the reference: every (prefix + query) decoded from
-// scratch, one at a time. Both are greedy and give the same answers.
+// scratch, one at a time. Both give the same answers. Each answer's tokens are picked by its own
+// TokenChooser (engine/token_choice.h), made by the job's `chooser`: greedy by default.
 #pragma once
 
 #include <cstddef>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "engine/llama_handles.h"
+#include "engine/token_choice.h"
 #include "uniner/engine/vocab.h"
 
 namespace uniner::engine {
@@ -26,6 +28,8 @@ struct GenJob {
   // Optional, per query: logits are computed from this token index on (default: the last token
   // only). The floor benchmark asks for the logits a real run computes for its answer tokens.
   std::vector<std::size_t> logits_from;
+  // Makes the token chooser of each of the job's answers; empty: greedy (the original's).
+  ChooserMaker chooser;
 };
 
 struct GenResult {
@@ -62,11 +66,11 @@ void generate_naive(llama_context* ctx, const GenOptions& options, const JobSour
 // llama_decode, throwing Error with its code on failure.
 void decode_or_throw(llama_context* ctx, const llama_batch& batch);
 
-// The greedy choice: the highest logit, the lowest id on ties.
-TokenId argmax_token(const float* logits, int n_vocab);
+// The logits of batch index `i` of the last decode. Throws Error when llama.cpp has none for it
+// (llama_get_logits_ith returned a null pointer).
+const float* logits_at(llama_context* ctx, int32_t i);
 
-// The greedy choice from the logits of batch index `i` of the last decode. Throws Error when
-// llama.cpp has none for it (llama_get_logits_ith returned a null pointer).
+// The greedy choice from the logits of batch index `i` of the last decode (logits_at's errors).
 TokenId greedy_token(llama_context* ctx, int32_t i, int n_vocab);
 
 }  // namespace uniner::engine

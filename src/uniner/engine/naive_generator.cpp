@@ -34,10 +34,12 @@ void generate_naive(llama_context* ctx, const GenOptions& options, const JobSour
       }
       auto& answer = result.answers[q];
       auto pos = static_cast<llama_pos>(prompt.size());
+      const auto chooser = make_chooser(job.chooser);
       while (true) {
-        const TokenId t = greedy_token(ctx, last, n_vocab);
+        const TokenId t = chooser->choose(logits_at(ctx, last), n_vocab);
         if (llama_vocab_is_eog(vocab, t)) break;
         answer.push_back(t);
+        chooser->accept(t);
         if (static_cast<int>(answer.size()) >= options.max_new_tokens) break;
         batch.clear();
         last = batch.add(t, pos++, 0, true);
