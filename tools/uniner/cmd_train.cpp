@@ -93,10 +93,13 @@ Runner add_train_command(CLI::App& app) {
     cb.progress = [&](const TrainProgress& p) {
       if (o->quiet) return;
       char extra[160];
-      std::snprintf(extra, sizeof extra, "epoch %d, loss %.4f, %.0f tok/s, lr %.2e%s", p.epoch + 1,
-                    p.loss, p.tokens_per_s, p.lr, p.dev_loss >= 0 ? "" : "");
+      std::snprintf(extra, sizeof extra, "epoch %d, loss %.4f, %.0f tok/s, lr %.2e", p.epoch + 1,
+                    p.loss, p.tokens_per_s, p.lr);
       std::string e = extra;
-      if (p.dev_loss >= 0) e += ", dev " + std::to_string(p.dev_loss).substr(0, 6);
+      if (p.dev_loss >= 0) {
+        std::snprintf(extra, sizeof extra, ", dev %.4f", p.dev_loss);
+        e += extra;
+      }
       line.update(static_cast<std::size_t>(p.step), static_cast<std::size_t>(p.total_steps),
                   "steps", e, p.step == p.total_steps);
     };
@@ -113,14 +116,14 @@ Runner add_train_command(CLI::App& app) {
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
     line.finish();
+    const std::string resumed =
+        r.resumed_from ? " (resumed at " + std::to_string(r.resumed_from) + ")" : "";
+    const std::string dev = r.dev_loss >= 0 ? std::to_string(r.dev_loss) : "n/a";
     std::fprintf(stderr,
                  "train: %zu conversations (%zu dev, %zu skipped, %zu truncated), %ld steps%s, "
                  "%.0f tokens, padding %.1f%%, loss %.4f, dev loss %s\n",
                  r.conversations, r.dev_conversations, r.skipped, r.truncated, r.steps,
-                 r.resumed_from ? (" (resumed at " + std::to_string(r.resumed_from) + ")").c_str()
-                                : "",
-                 r.tokens, 100.0 * r.padding_fraction, r.final_loss,
-                 r.dev_loss >= 0 ? std::to_string(r.dev_loss).c_str() : "n/a");
+                 resumed.c_str(), r.tokens, 100.0 * r.padding_fraction, r.final_loss, dev.c_str());
     if (r.interrupted) {
       std::fprintf(stderr, "train: interrupted at step %ld; the checkpoint is saved: run the same "
                            "command with --resume to continue\n", r.steps);
