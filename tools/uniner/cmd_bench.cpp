@@ -40,6 +40,8 @@ Runner add_bench_command(CLI::App& app) {
              "shared (prefix shared, batched) or naive (the original)");
   add_optional_choice(cmd, "--system", o->lib.extract.system, kSystemTexts,
                       "System sentence: text or paragraph (default: the model's own)");
+  add_choice(cmd, "--constrain", o->lib.extract.constrain, kAnswerConstraints,
+             "none (the original's answers) or passage (answers only quote the passage)");
   add_choice(cmd, "--parser", o->lib.metric_parser, kParserModes,
              "Answer parser of the metric: official or lenient");
   cmd->add_flag("--no-published", o->no_published,

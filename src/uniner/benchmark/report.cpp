@@ -123,7 +123,9 @@ std::string bench_markdown(const BenchReport& r) {
        std::to_string(r.model.trained_context) + ")\n";
   s += "- template: system \"" + cell(r.model.system) + "\", separator `" +
        cell(r.model.separator) + "`\n";
-  s += "- decoding: greedy, at most " + std::to_string(o.extract.max_new_tokens) +
+  s += std::string("- decoding: greedy") +
+       (o.extract.constrain == AnswerConstraint::kPassage ? " constrained to the passage" : "") +
+       ", at most " + std::to_string(o.extract.max_new_tokens) +
        " new tokens, " + (o.extract.mode == DecodeMode::kNaive ? "naive" : "shared") +
        " mode, system sentence: " + system_name(o.extract.system) + "; metric: official, " +
        (o.metric_parser == ParserMode::kOfficial ? "official" : "lenient") + " answer parser\n";
@@ -221,6 +223,7 @@ std::string bench_json(const BenchReport& r, int indent) {
         {"trained_context", r.model.trained_context}}},
       {"settings",
        {{"decoding", "greedy"},
+        {"constrain", o.extract.constrain == AnswerConstraint::kPassage ? "passage" : "none"},
         {"max_new_tokens", o.extract.max_new_tokens},
         {"mode", o.extract.mode == DecodeMode::kNaive ? "naive" : "shared"},
         {"system", system_name(o.extract.system)},
