@@ -25,7 +25,7 @@ if [ "$preset" = quick ]; then
 else
   train_passages=12000 heldout_passages=400 dim=384 layers=6 heads=8 ff=1024 epochs=3 lr=1e-3 batch=16
 fi
-threads=$(nproc)
+threads=${THREADS:-$(nproc)}
 work=$work/$preset
 mkdir -p "$work"
 cd "$work"
@@ -69,19 +69,19 @@ if ! done_step annotate; then
   trap 'kill $server 2>/dev/null || true' EXIT
   until [ -s teacher-url.txt ]; do sleep 0.1; done
   "$uniner" annotate --input world-train/passages.jsonl --output annotations.jsonl \
-    --base-url "$(cat teacher-url.txt)" --model synthetic-teacher --quiet 2>annotate.log
+    --base-url "$(cat teacher-url.txt)" --model synthetic-teacher 2>annotate.log
   kill $server 2>/dev/null || true
   trap - EXIT
   finish_step annotate
 fi
-say "2/8 annotate: $(wc -l < annotations.jsonl) passages annotated by the teacher over HTTP ($(grep -c parse_error annotations.jsonl || true) unparseable answers kept as such)"
+say "2/8 annotate: $(wc -l < annotations.jsonl) passages annotated by the teacher over HTTP ($(grep -c '"status":"parse_error"' annotations.jsonl || true) unparseable answers, kept as such)"
 
 # 3. Statistics of the annotations (the long tail of types).
 if ! done_step stats; then
   "$uniner" stats -i annotations.jsonl > stats.txt 2>/dev/null
   finish_step stats
 fi
-say "3/8 stats: $(head -1 stats.txt)"
+say "3/8 stats: $(grep -E '^(entity mentions|distinct types|top 1%)' stats.txt | tr -s ' ' | paste -sd ';')"
 
 # 4. Instruction data with frequency-based negative sampling.
 if ! done_step build-data; then
@@ -89,7 +89,7 @@ if ! done_step build-data; then
     2>build-data.log
   finish_step build-data
 fi
-say "4/8 build-data: $(tail -1 build-data.log)"
+say "4/8 build-data: $(tail -1 build-data.log | sed 's/^build-data: //')"
 
 # 5-6. A student from scratch, trained on it (resumes if interrupted).
 if ! done_step train; then
@@ -117,12 +117,11 @@ fi
 f1() { grep -o '"f1": *[0-9.]*' "$1/report.json" | tail -1 | grep -o '[0-9.]*$'; }
 say "7/8 bench: held-out F1 $(f1 bench-heldout-constrained) with answers constrained to the passage, $(f1 bench-heldout) without; training names $(f1 bench-seen-constrained) / $(f1 bench-seen)"
 
-# 8. A sample paragraph, with offsets.
-sample=$(head -1 world-heldout/passages.jsonl)
-"$uniner" extract -m student.gguf --input <(printf '%s\n' "$sample") --constrain passage \
-  --types "$(head -3 world-heldout/types.txt 2>/dev/null | paste -sd, || echo person,organization,location)" \
-  --quiet 2>/dev/null > sample.jsonl || true
-say "8/8 extract: $(cut -c1-300 sample.jsonl)"
+# 8. A sample paragraph of held-out names, with offsets.
+head -1 world-heldout/passages.jsonl > sample-passage.jsonl
+"$uniner" extract -m student.gguf --input sample-passage.jsonl -o sample.jsonl --overwrite \
+  --types person,company,city,country,date --constrain passage --quiet 2>/dev/null || true
+say "8/8 extract: $(cut -c1-400 sample.jsonl)"
 
 echo
 echo "held-out F1: $(f1 bench-heldout-constrained)"
