@@ -42,24 +42,30 @@ CLI::Validator positive_count();
 template <class E>
 using Choices = std::vector<std::pair<std::string, E>>;
 
-template <class E>
-CLI::Option* add_choice(CLI::App* cmd, const std::string& flags, E& target,
-                        const Choices<E>& choices, const std::string& what) {
+// The flag itself: checks the name, hands the matching value to `set`.
+template <class E, class Set>
+CLI::Option* add_choice_option(CLI::App* cmd, const std::string& flags, const Choices<E>& choices,
+                               const std::string& what, Set set) {
   std::vector<std::string> names;
-  std::string current;
-  for (const auto& [name, value] : choices) {
-    names.push_back(name);
-    if (value == target && current.empty()) current = name;
-  }
+  for (const auto& [name, value] : choices) names.push_back(name);
   auto* opt = cmd->add_option_function<std::string>(
       flags,
-      [&target, choices](const std::string& s) {
+      [set, choices](const std::string& s) {
         for (const auto& [name, value] : choices)
-          if (name == s) target = value;
+          if (name == s) set(value);
       },
       what);
   opt->check(CLI::IsMember(names));
-  opt->default_str(current);
+  return opt;
+}
+
+template <class E>
+CLI::Option* add_choice(CLI::App* cmd, const std::string& flags, E& target,
+                        const Choices<E>& choices, const std::string& what) {
+  auto* opt = add_choice_option(cmd, flags, choices, what, [&target](E v) { target = v; });
+  for (const auto& [name, value] : choices) {
+    if (value == target) return opt->default_str(name);
+  }
   return opt;
 }
 
@@ -67,17 +73,7 @@ CLI::Option* add_choice(CLI::App* cmd, const std::string& flags, E& target,
 template <typename E>
 CLI::Option* add_optional_choice(CLI::App* cmd, const std::string& flags, std::optional<E>& target,
                                  const Choices<E>& choices, const std::string& what) {
-  std::vector<std::string> names;
-  for (const auto& [name, value] : choices) names.push_back(name);
-  auto* opt = cmd->add_option_function<std::string>(
-      flags,
-      [&target, choices](const std::string& s) {
-        for (const auto& [name, value] : choices)
-          if (name == s) target = value;
-      },
-      what);
-  opt->check(CLI::IsMember(names));
-  return opt;
+  return add_choice_option(cmd, flags, choices, what, [&target](E v) { target = v; });
 }
 
 // The names of the library's enums on the command line.

@@ -47,15 +47,6 @@ QuantInfo quant_info(QuantType t) {
   return {LLAMA_FTYPE_ALL_F32, "F32", 1};
 }
 
-engine::WeightType weight_type(FloatType t) {
-  switch (t) {
-    case FloatType::kF16: return engine::WeightType::kF16;
-    case FloatType::kBF16: return engine::WeightType::kBF16;
-    case FloatType::kF32: break;
-  }
-  return engine::WeightType::kF32;
-}
-
 std::string errno_text(int err) {
   return err ? std::strerror(err) : "I/O error";
 }
@@ -108,7 +99,7 @@ void rewrite(const ExportOptions& o, const engine::GgufKeys& in, const std::stri
   w.tokenizer_from = o.input_path;
   w.shape = file.shape();
   w.prompt = file.prompt_template();
-  w.type = weight_type(o.type);
+  w.type = o.type;
   if (in.has("general.name")) w.name = in.string("general.name");
   engine::write_model_file(target, w, [&](const engine::TensorSpec& spec, float* dst) {
     file.read_tensor(spec.name, dst, spec.numel());

@@ -20,12 +20,14 @@
 #include <string>
 #include <vector>
 
+#include "uniner/engine/model_init.h"
 #include "uniner/format/conversation.h"
 
 namespace uniner::engine {
 
-// Storage type of the matrices in a written file (norms and biases are always F32).
-enum class WeightType { kF32, kF16, kBF16 };
+// Storage type of the matrices in a written file (norms and biases are always F32): the public
+// FloatType of init-model, export and train.
+using WeightType = FloatType;
 
 struct ModelShape {
   std::string arch = "llama";  // "llama" or "qwen2"

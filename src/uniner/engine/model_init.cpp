@@ -30,15 +30,6 @@ void check_shape(const InitModelOptions& o, int kv_heads) {
   }
 }
 
-engine::WeightType weight_type(FloatType t) {
-  switch (t) {
-    case FloatType::kF16: return engine::WeightType::kF16;
-    case FloatType::kBF16: return engine::WeightType::kBF16;
-    case FloatType::kF32: break;
-  }
-  return engine::WeightType::kF32;
-}
-
 }  // namespace
 
 void init_model(const InitModelOptions& o) {
@@ -49,7 +40,7 @@ void init_model(const InitModelOptions& o) {
   engine::ModelWriteOptions w;
   w.tokenizer_from = o.vocab_path;
   w.name = "uniner-random-init";
-  w.type = weight_type(o.type);
+  w.type = o.type;
   w.prompt.separator = engine::eos_text(vocab);  // the system sentence: the released models'
   engine::ModelShape& s = w.shape;
   s.arch = o.arch == ModelArch::kQwen2 ? "qwen2" : "llama";

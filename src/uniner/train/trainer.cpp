@@ -88,14 +88,6 @@ std::uint64_t run_fingerprint(const TrainOptions& o, std::uint64_t data) {
   return hash64(buf, std::strlen(buf), data);
 }
 
-engine::WeightType weight_type(FloatType t) {
-  switch (t) {
-    case FloatType::kF16: return engine::WeightType::kF16;
-    case FloatType::kBF16: return engine::WeightType::kBF16;
-    default: return engine::WeightType::kF32;
-  }
-}
-
 }  // namespace
 }  // namespace train
 
@@ -243,7 +235,7 @@ TrainReport train_student(const TrainOptions& options, const TrainCallbacks& cb)
   report.dev_loss = progress.dev_loss;
   log.write_chart(o.chart_path);
   if (!report.interrupted) {
-    student.save(o.out_path, o.base_path, prompt, weight_type(o.out_type));
+    student.save(o.out_path, o.base_path, prompt, o.out_type);
   }
   return report;
 }
