@@ -114,7 +114,7 @@ if ! done_step bench; then
   done
   finish_step bench
 fi
-f1() { grep -o '"f1": *[0-9.]*' "$1/report.json" | tail -1 | grep -o '[0-9.]*$'; }
+f1() { printf '%.3f' "$(grep -o '"f1": *[0-9.e-]*' "$1/report.json" | tail -1 | grep -o '[0-9.e-]*$')"; }
 say "7/8 bench: held-out F1 $(f1 bench-heldout-constrained) with answers constrained to the passage, $(f1 bench-heldout) without; training names $(f1 bench-seen-constrained) / $(f1 bench-seen)"
 
 # 8. A sample paragraph of held-out names, with offsets.
