@@ -3,8 +3,10 @@
 # answers like a (noisy) chat LLM over the real HTTP client, instruction data with frequency-based
 # negatives, a student trained from scratch, and its benchmark on held-out passages whose entity
 # names it never saw.
-#   scripts/demo.sh [--full] [--work DIR]      (default: DIR=demo-work, the quick preset)
+#   scripts/demo.sh [--full | --smoke] [--work DIR]   (default: DIR=demo-work, the quick preset)
 # Every finished step is kept and skipped on a re-run; an interrupted training resumes.
+# --smoke: a seconds-long run of every step (the test suite runs it). Environment: THREADS,
+# UNINER and FAKE_TEACHER (the binaries; default: this checkout's build/).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 preset=quick
@@ -12,21 +14,27 @@ work=$here/demo-work
 while [ $# -gt 0 ]; do
   case $1 in
     --full) preset=full ;;
+    --smoke) preset=smoke ;;
     --work) work=$2; shift ;;
-    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) echo "demo: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
 
 # The presets: how much data and how much student (chosen from measurements: docs/demo.md).
-if [ "$preset" = quick ]; then
+if [ "$preset" = smoke ]; then
+  train_passages=40 heldout_passages=6 dim=32 layers=1 heads=2 ff=64 epochs=2 lr=5e-3 batch=8
+elif [ "$preset" = quick ]; then
   train_passages=1500 heldout_passages=150 dim=256 layers=4 heads=8 ff=688 epochs=2 lr=2e-3 batch=8
 else
   train_passages=12000 heldout_passages=400 dim=384 layers=6 heads=8 ff=1024 epochs=3 lr=1e-3 batch=16
 fi
 threads=${THREADS:-$(nproc)}
-work=$work/$preset
+# The binaries, as absolute paths (the steps run inside the work folder).
+uniner=$(realpath -m "${UNINER:-$here/build/tools/uniner/uniner}")
+fake=$(realpath -m "${FAKE_TEACHER:-$here/build/tests/uniner-fake-openai}")
+work=$(realpath -m "$work")/$preset
 mkdir -p "$work"
 cd "$work"
 
@@ -35,8 +43,6 @@ done_step() { [ -e ".done-$1" ]; }
 finish_step() { touch ".done-$1"; }
 
 # 0. Build what is missing (a clean machine: packages, llama.cpp, the build).
-uniner=$here/build/tools/uniner/uniner
-fake=$here/build/tests/uniner-fake-openai
 if [ ! -x "$uniner" ] || [ ! -x "$fake" ] || ! "$uniner" train --help >/dev/null 2>&1; then
   say "building uniner (first run only)..."
   "$here/scripts/install-deps.sh" >/dev/null
@@ -108,9 +114,9 @@ say "6/8 train: $(grep '^train: [0-9]' train.log | tail -1 | cut -c8-)"
 if ! done_step bench; then
   for set in heldout seen; do
     "$uniner" bench -m student.gguf --data "world-$set/benchmark.json" --out "bench-$set" \
-      --threads "$threads" --quiet 2>/dev/null
+      --threads "$threads" --quiet >/dev/null 2>&1
     "$uniner" bench -m student.gguf --data "world-$set/benchmark.json" --out "bench-$set-constrained" \
-      --constrain passage --threads "$threads" --quiet 2>/dev/null
+      --constrain passage --threads "$threads" --quiet >/dev/null 2>&1
   done
   finish_step bench
 fi
