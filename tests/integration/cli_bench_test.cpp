@@ -21,6 +21,8 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using testing::read_file;
 using testing::run_command;
+using testing::signal_when;
+using testing::start_command;
 using testing::TempDir;
 
 // A benchmark file in the original format: one record per (sentence, type).
@@ -178,25 +180,12 @@ TEST_F(CliBench, KilledMidRunThenRerunEqualsTheUninterruptedRun) {
   ASSERT_EQ(lines(expected), 600u);
 
   const std::string out = dir.file("out"), pred = out + "/big.pred.jsonl";
-  const std::string cmd = "exec " + bin() + " bench -q -t 1 -p 8 -m " + model_ +
-                          " --max-new-tokens 4 --data " + big_ + " --out " + out + " 2>/dev/null";
-  const pid_t pid = fork();
+  const pid_t pid = start_command(bin() + " bench -q -t 1 -p 8 -m " + model_ +
+                                  " --max-new-tokens 4 --data " + big_ + " --out " + out +
+                                  " 2>/dev/null");
   ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  bool exited = false;
-  while (lines(read_file(pred)) < 1) {
-    if (waitpid(pid, nullptr, WNOHANG) == pid) {
-      exited = true;
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  ASSERT_FALSE(exited) << "bench ended before writing a prediction";
-  kill(pid, SIGKILL);
-  waitpid(pid, nullptr, 0);
+  ASSERT_TRUE(signal_when(pid, [&] { return lines(read_file(pred)) >= 1; }, SIGKILL))
+      << "bench ended before writing a prediction";
   const std::size_t cut = lines(read_file(pred));
   ASSERT_LT(cut, 600u) << "the run finished before the kill";
   EXPECT_FALSE(fs::exists(out + "/report.json"));

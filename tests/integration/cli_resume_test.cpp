@@ -19,6 +19,8 @@ namespace {
 
 using testing::read_file;
 using testing::run_command;
+using testing::signal_when;
+using testing::start_command;
 using testing::TempDir;
 
 class CliResume : public ::testing::Test {
@@ -60,25 +62,11 @@ TEST_F(CliResume, TheUninterruptedRunHasOneRecordPerPassage) {
 TEST_F(CliResume, KilledMidRunThenRerunEqualsTheUninterruptedRun) {
   TempDir dir;
   const std::string out = dir.file("out.jsonl");
-  const std::string cmd = "exec " + extract() + " -i " + input_ + " -o " + out + " 2>/dev/null";
-  const pid_t pid = fork();
+  const pid_t pid = start_command(extract() + " -i " + input_ + " -o " + out + " 2>/dev/null");
   ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
   // Kill it (SIGKILL: no cleanup at all) as soon as the output holds a record.
-  bool exited = false;
-  while (lines(read_file(out)) < 1) {
-    if (waitpid(pid, nullptr, WNOHANG) == pid) {
-      exited = true;
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  ASSERT_FALSE(exited) << "extract ended before writing a record";
-  kill(pid, SIGKILL);
-  waitpid(pid, nullptr, 0);
+  ASSERT_TRUE(signal_when(pid, [&] { return lines(read_file(out)) >= 1; }, SIGKILL))
+      << "extract ended before writing a record";
   const std::string partial = read_file(out);
   ASSERT_LT(lines(partial), static_cast<std::size_t>(kPassages))
       << "the run finished before the kill: nothing to resume";

@@ -10,18 +10,8 @@
 namespace uniner {
 namespace {
 
+using testing::run_all;
 using testing::TinyModelTest;
-
-std::vector<PassageResult> run_all(const Model& model, const std::vector<PassageInput>& inputs,
-                                   ExtractOptions options) {
-  Extractor extractor(model, options);
-  std::vector<PassageResult> out;
-  std::size_t i = 0;
-  extractor.run(
-      [&](PassageInput& p) { return i < inputs.size() ? (p = inputs[i++], true) : false; },
-      [&](PassageResult&& r) { out.push_back(std::move(r)); });
-  return out;
-}
 
 std::vector<PassageInput> passages() {
   const std::vector<std::string> types = {

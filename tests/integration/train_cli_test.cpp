@@ -140,21 +140,11 @@ TEST(TrainCli, KilledRunResumesToTheSameWeights) {
 
   const auto killed = dir.file("killed.gguf");
   const std::string cmd = uniner_bin() + common + " --out " + q(killed);
-  const pid_t pid = fork();
+  const pid_t pid = start_command(cmd + " 2>/dev/null");
   ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    execl("/bin/sh", "sh", "-c", ("exec " + cmd + " 2>/dev/null").c_str(), (char*)nullptr);
-    _exit(127);
-  }
   const auto first = fs::path(killed + ".ckpt") / "step-00000010";
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  while (!fs::exists(first / "state.json") && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  kill(pid, SIGKILL);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFSIGNALED(status)) << "the run ended before it could be killed";
+  ASSERT_TRUE(signal_when(pid, [&] { return fs::exists(first / "state.json"); }, SIGKILL))
+      << "the run ended before it could be killed";
   ASSERT_FALSE(fs::exists(killed));
 
   r = run_command(cmd + " --resume");
@@ -287,23 +277,16 @@ TEST(TrainCli, InterruptedRunCheckpointsAndResumes) {
   const std::string cmd = uniner_bin() + " train --base " + q(base) + " --data " + q(data) +
                           " --out " + q(student) + " --max-steps 120 --batch 4 --threads 1 " +
                           "--checkpoint-every 1000";
-  const pid_t pid = fork();
+  const pid_t pid = start_command(cmd + " 2>" + q(dir.file("err")));
   ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    execl("/bin/sh", "sh", "-c", ("exec " + cmd + " 2>" + q(dir.file("err"))).c_str(),
-          (char*)nullptr);
-    _exit(127);
-  }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (std::chrono::steady_clock::now() < deadline) {  // the run is under way: steps logged
+  const auto steps_logged = [&] {  // the run is under way: two steps in its log
     std::ifstream log(student + ".metrics.jsonl");
     std::string line;
-    if (std::getline(log, line) && std::getline(log, line)) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  kill(pid, SIGINT);
-  int status = 0;
-  waitpid(pid, &status, 0);
+    return std::getline(log, line) && std::getline(log, line);
+  };
+  const auto waited = signal_when(pid, steps_logged, SIGINT);
+  ASSERT_TRUE(waited) << "the run ended before it could be interrupted";
+  const int status = *waited;
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 130) << read_file(dir.file("err"));
   EXPECT_NE(read_file(dir.file("err")).find("--resume"), std::string::npos);

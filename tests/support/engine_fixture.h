@@ -8,6 +8,7 @@
 #include <string>
 
 #include "support/test_support.h"
+#include "uniner/engine/extractor.h"
 #include "uniner/engine/model.h"
 #include "uniner/engine/model_init.h"
 
@@ -46,5 +47,18 @@ class TinyModelTest : public ::testing::Test {
   static inline std::unique_ptr<Model> model_;
   static inline std::string path_;
 };
+
+// Every result of `inputs` through one Extractor run, in input order.
+inline std::vector<PassageResult> run_all(const Model& model,
+                                          const std::vector<PassageInput>& inputs,
+                                          ExtractOptions options) {
+  Extractor extractor(model, options);
+  std::vector<PassageResult> out;
+  std::size_t i = 0;
+  extractor.run(
+      [&](PassageInput& p) { return i < inputs.size() ? (p = inputs[i++], true) : false; },
+      [&](PassageResult&& r) { out.push_back(std::move(r)); });
+  return out;
+}
 
 }  // namespace uniner::testing

@@ -1,14 +1,19 @@
 // Helpers shared by the tests: temporary files and running the `uniner` binary.
 #pragma once
 
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 
 namespace uniner::testing {
 
@@ -75,6 +80,37 @@ inline std::string shared_data(const std::string& rel) {
 
 inline bool have_shared_benchmark() {
   return std::filesystem::exists(shared_data("universal-ner-benchmark/CrossNER_AI.json"));
+}
+
+// Starts a shell command line in the background ("exec" first, so the pid is the command's own).
+inline pid_t start_command(const std::string& command_line) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    execl("/bin/sh", "sh", "-c", ("exec " + command_line).c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  return pid;
+}
+
+// Polls `ready` every millisecond; once it holds, sends `sig` to the process and reaps it,
+// returning its wait status. nullopt when the process ended first or `timeout` passed (then it
+// is killed and reaped anyway): a test of an interruption that did not interrupt anything.
+inline std::optional<int> signal_when(pid_t pid, const std::function<bool()>& ready, int sig,
+                                      std::chrono::seconds timeout = std::chrono::seconds(120)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  int status = 0;
+  while (!ready()) {
+    if (waitpid(pid, &status, WNOHANG) == pid) return std::nullopt;
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      return std::nullopt;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  kill(pid, sig);
+  waitpid(pid, &status, 0);
+  return status;
 }
 
 }  // namespace uniner::testing
