@@ -12,7 +12,8 @@
 // to the waiting thread), and never call the service's blocking functions (drain, the
 // destructor) from one. Errors: the constructor throws what Extractor's does; submit throws
 // Error once drain() has begun. A bad passage is not an exception: its result has `error` set.
-// If llama.cpp fails, every waiting and later request gets a result whose `error` says so.
+// If llama.cpp fails, the requests being decoded get a result whose `error` says so; the service
+// goes on with the next ones.
 //
 //   uniner::ExtractionService service(model, {});
 //   auto answer = service.submit({{"doc1", "Aspirin is made by Bayer.", {"drug", "company"}}});

@@ -83,6 +83,13 @@ struct ExtractProgress {
   std::size_t queries_done = 0;   // (window, type) answers
   std::size_t queries_total = 0;  // (window, type) questions of the passages read so far
   std::size_t tokens_generated = 0;
+  // The decode loop now: passages read and not yet complete, answer sequences being decoded,
+  // KV cells in use of the context's, and jobs restarted because the cache was full.
+  std::size_t passages_in_flight = 0;
+  std::size_t sequences = 0;
+  std::size_t kv_cells_used = 0;
+  std::size_t kv_cells_total = 0;
+  std::size_t evictions = 0;
 };
 
 // The output record of a result (format/extract_record.h): offsets in code points, or in bytes

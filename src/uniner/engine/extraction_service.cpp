@@ -6,81 +6,108 @@
 #include <thread>
 #include <unordered_map>
 
+#include "engine/passage_engine.h"
 #include "uniner/error.h"
 
 namespace uniner {
 
 struct ExtractionService::Impl {
-  struct Entry {
-    Ticket ticket = 0;
-    PassageRequest request;
+  struct Request {
     Done done;
+    std::shared_ptr<std::atomic<bool>> cancelled = std::make_shared<std::atomic<bool>>(false);
+    bool started = false;  // handed to the engine
   };
 
-  Extractor extractor;
-  ExtractOptions options;
+  engine::PassageEngine engine;
   mutable std::mutex mutex;
-  std::condition_variable wake;     // the decode thread: work arrived or drain began
-  std::condition_variable drained;  // drain(): everything delivered
-  std::deque<Entry> inbox;
-  std::unordered_map<Ticket, bool> live;  // ticket -> cancelled
+  std::condition_variable wake;      // the decode thread: work arrived or drain began
+  std::condition_variable finished;  // drain(): the decode thread has ended
+  std::deque<std::pair<Ticket, PassageRequest>> inbox;
+  std::unordered_map<Ticket, Request> live;  // submitted, not yet delivered
   Ticket next_ticket = 1;
   bool stopping = false;
-  bool finished = false;
-  ServiceStats counters;
+  bool done = false;
+  ServiceStats counts;     // submitted, delivered, cancelled
+  ExtractProgress latest;  // the engine's progress at the last step (decode thread's copy)
   std::thread thread;
 
-  Impl(const Model& model, ExtractOptions o) : extractor(model, o), options(o) {
+  Impl(const Model& model, ExtractOptions options) : engine(model, std::move(options)) {
     thread = std::thread([this] { loop(); });
   }
 
-  // Provisional: one request at a time through Extractor::extract.
-  void loop() {
-    while (true) {
-      Entry e;
-      {
-        std::unique_lock lock(mutex);
-        wake.wait(lock, [&] { return stopping || !inbox.empty(); });
-        if (inbox.empty()) break;
-        e = std::move(inbox.front());
-        inbox.pop_front();
-        ++counters.in_flight;
-      }
-      PassageResult r;
-      bool cancelled = false;
-      {
-        std::lock_guard lock(mutex);
-        cancelled = live[e.ticket];
-      }
-      if (cancelled) {
-        r.id = e.request.input.id;
-        r.text = e.request.input.text;
-        r.error = kCancelledError;
-      } else {
-        try {
-          r = extractor.extract(e.request.input);
-        } catch (const std::exception& ex) {
-          r.id = e.request.input.id;
-          r.text = e.request.input.text;
-          r.error = ex.what();
-        }
-      }
-      e.done(std::move(r));
+  // Hands the engine the next request; blocks while there is nothing to do.
+  engine::Pull pull(engine::PassageTask& task, bool idle) {
+    std::unique_lock lock(mutex);
+    if (idle) wake.wait(lock, [&] { return stopping || !inbox.empty(); });
+    if (inbox.empty()) return stopping ? engine::Pull::kEnd : engine::Pull::kWait;
+    auto [ticket, request] = std::move(inbox.front());
+    inbox.pop_front();
+    Request& r = live.at(ticket);
+    r.started = true;
+    task.tag = ticket;
+    task.input = std::move(request.input);
+    task.max_new_tokens = request.max_new_tokens.value_or(-1);
+    task.parser = request.parser;
+    task.cancelled = r.cancelled;
+    return engine::Pull::kJob;
+  }
+
+  void deliver(Ticket ticket, PassageResult&& result) {
+    Done callback;
+    {
       std::lock_guard lock(mutex);
-      live.erase(e.ticket);
-      --counters.in_flight;
-      ++counters.delivered;
-      if (cancelled) ++counters.cancelled;
-      if (live.empty()) drained.notify_all();
+      auto it = live.find(ticket);
+      if (it == live.end()) return;
+      callback = std::move(it->second.done);
+      live.erase(it);
+      ++counts.delivered;
+      if (result.error == kCancelledError) ++counts.cancelled;
     }
+    callback(std::move(result));
+  }
+
+  void snapshot() {
+    const ExtractProgress p = engine.progress();
     std::lock_guard lock(mutex);
-    finished = true;
-    drained.notify_all();
+    latest = p;
+  }
+
+  void loop() {
+    const engine::PassageHooks hooks{[this] { snapshot(); }, [this] { snapshot(); }};
+    while (true) {
+      try {
+        engine.run([this](engine::PassageTask& t, bool idle) { return pull(t, idle); },
+                   [this](std::uint64_t tag, PassageResult&& r) { deliver(tag, std::move(r)); },
+                   hooks);
+        break;  // kEnd: stopping and nothing left
+      } catch (const std::exception& e) {
+        fail_started(e.what());  // and go on with the requests not started yet
+      }
+    }
+    snapshot();
+    std::lock_guard lock(mutex);
+    done = true;
+    finished.notify_all();
+  }
+
+  // The engine failed: the requests it held get the reason as their error.
+  void fail_started(const std::string& why) {
+    std::vector<Ticket> started;
+    {
+      std::lock_guard lock(mutex);
+      for (const auto& [ticket, r] : live)
+        if (r.started) started.push_back(ticket);
+    }
+    for (Ticket t : started) {
+      PassageResult r;
+      r.error = "extraction failed: " + why;
+      deliver(t, std::move(r));
+    }
   }
 };
 
 ExtractionService::ExtractionService(const Model& model, ExtractOptions options)
-    : impl_(std::make_unique<Impl>(model, options)) {}
+    : impl_(std::make_unique<Impl>(model, std::move(options))) {}
 
 ExtractionService::~ExtractionService() {
   drain();
@@ -91,9 +118,9 @@ ExtractionService::Ticket ExtractionService::submit(PassageRequest request, Done
   std::lock_guard lock(impl_->mutex);
   if (impl_->stopping) throw Error("the extraction service is stopping: no new requests");
   const Ticket t = impl_->next_ticket++;
-  impl_->live.emplace(t, false);
-  impl_->inbox.push_back({t, std::move(request), std::move(done)});
-  ++impl_->counters.submitted;
+  impl_->live.emplace(t, Impl::Request{std::move(done)});
+  impl_->inbox.emplace_back(t, std::move(request));
+  ++impl_->counts.submitted;
   impl_->wake.notify_one();
   return t;
 }
@@ -107,26 +134,36 @@ std::future<PassageResult> ExtractionService::submit(PassageRequest request) {
 
 void ExtractionService::cancel(Ticket ticket) {
   std::lock_guard lock(impl_->mutex);
-  auto it = impl_->live.find(ticket);
-  if (it != impl_->live.end()) it->second = true;
+  if (auto it = impl_->live.find(ticket); it != impl_->live.end()) *it->second.cancelled = true;
 }
 
 void ExtractionService::drain() {
   std::unique_lock lock(impl_->mutex);
   impl_->stopping = true;
   impl_->wake.notify_all();
-  impl_->drained.wait(lock, [&] { return impl_->finished; });
+  impl_->finished.wait(lock, [&] { return impl_->done; });
 }
 
 ServiceStats ExtractionService::stats() const {
   std::lock_guard lock(impl_->mutex);
-  ServiceStats s = impl_->counters;
+  ServiceStats s = impl_->counts;
   s.queued = impl_->inbox.size();
+  s.in_flight = impl_->live.size() - impl_->inbox.size();
+  const ExtractProgress& p = impl_->latest;
+  s.sequences = p.sequences;
+  s.kv_cells_used = p.kv_cells_used;
+  s.kv_cells_total = p.kv_cells_total;
+  s.tokens_generated = p.tokens_generated;
+  s.evictions = p.evictions;
+  if (const engine::GenCounters* c = impl_->engine.counters()) {
+    s.tokens_decoded = c->tokens_decoded;
+    s.decode_seconds = static_cast<double>(c->decode_microseconds) / 1e6;
+  }
   return s;
 }
 
 const ExtractOptions& ExtractionService::options() const {
-  return impl_->options;
+  return impl_->engine.options();
 }
 
 }  // namespace uniner
