@@ -40,7 +40,13 @@ class ExtractReporter {
   ExtractReporter(bool quiet, std::size_t total) : quiet_(quiet), total_(total) {}
   void update(const ExtractProgress& p) {
     if (quiet_) return;
-    const std::string tokens = std::to_string(p.tokens_generated) + " tokens";
+    // What the decode loop holds now: passages and answer sequences in flight, KV cells used.
+    std::string tokens = std::to_string(p.tokens_generated) + " tokens";
+    if (p.kv_cells_total > 0) {
+      tokens += ", " + std::to_string(p.passages_in_flight) + " in flight (" +
+                std::to_string(p.sequences) + " seq, " +
+                std::to_string(p.kv_cells_used * 100 / p.kv_cells_total) + "% KV)";
+    }
     if (total_ == 1) {
       line_.update(p.queries_done, p.queries_total, "answers", tokens);
     } else {

@@ -28,6 +28,9 @@ Runner add_init_model_command(CLI::App& app) {
   cmd->add_option("--norm-eps", o->norm_eps, "RMSNorm epsilon")->capture_default_str();
   cmd->add_flag("--tied-output", o->tied_output, "No output matrix: reuse the token embeddings");
   cmd->add_option("--seed", o->seed, "Random seed")->capture_default_str();
+  cmd->add_option("--end-bias", o->end_bias,
+                  "For benchmarks: make EOS likely so answers end after a few tokens (0 = off)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--init-std", o->init_std, "Std of the normal init (0 = 1/sqrt(dim))")
       ->capture_default_str();
   auto* outtype = add_choice(cmd, "--outtype", o->type, kFloatTypes, "Storage of the matrices");

@@ -49,6 +49,11 @@ struct InitModelOptions {
   // and training from scratch needs many times more steps (docs/training.md).
   float init_std = 0.0f;
   FloatType type = FloatType::kF32;  // storage of the matrices
+  // For benchmarks and tests of answer scheduling: > 0 makes the end-of-sequence token likely,
+  // so that greedy answers end after a few tokens as a real model's do instead of running to
+  // max_new_tokens. Every token's embedding gets a constant first channel and the EOS row of the
+  // output matrix weighs it by this much (larger: shorter answers). Not with tied_output.
+  float end_bias = 0.0f;
 };
 
 // Throws InputError for bad shapes or a vocabulary file that cannot be read, Error on I/O.

@@ -155,7 +155,9 @@ ServiceStats ExtractionService::stats() const {
   s.kv_cells_total = p.kv_cells_total;
   s.tokens_generated = p.tokens_generated;
   s.evictions = p.evictions;
-  if (const engine::GenCounters* c = impl_->engine.counters()) {
+  if (const engine::GenCounters* c = impl_->engine.counters()) {  // current, not a snapshot
+    s.tokens_generated = c->tokens_generated;
+    s.evictions = c->evictions;
     s.tokens_decoded = c->tokens_decoded;
     s.decode_seconds = static_cast<double>(c->decode_microseconds) / 1e6;
   }

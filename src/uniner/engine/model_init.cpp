@@ -1,7 +1,9 @@
 // init_model: random weights in the order of model_tensors(), written by write_model_file.
 #include "uniner/engine/model_init.h"
 
+#include <algorithm>
 #include <cmath>
+#include <string_view>
 #include <random>
 
 #include "engine/gguf_keys.h"
@@ -25,9 +27,11 @@ void check_shape(const InitModelOptions& o, int kv_heads) {
   if (kv_heads <= 0 || o.heads % kv_heads != 0)
     throw bad("heads " + std::to_string(o.heads) + " must be a multiple of kv_heads " +
               std::to_string(kv_heads));
-  if (!(o.norm_eps > 0) || !(o.rope_base > 0) || !(o.init_std >= 0)) {
-    throw bad("the norm epsilon and rope base must be positive and the init std not negative");
+  if (!(o.norm_eps > 0) || !(o.rope_base > 0) || !(o.init_std >= 0) || !(o.end_bias >= 0)) {
+    throw bad(
+        "the norm epsilon and rope base must be positive, the init std and end bias not negative");
   }
+  if (o.end_bias > 0 && o.tied_output) throw bad("an end bias needs an output matrix (not tied)");
 }
 
 }  // namespace
@@ -55,9 +59,29 @@ void init_model(const InitModelOptions& o) {
   std::mt19937_64 rng(o.seed);
   const float init_std = o.init_std > 0 ? o.init_std : 1.0f / std::sqrt(static_cast<float>(o.dim));
   std::normal_distribution<float> normal(0.0f, init_std);
+  const std::int64_t eos = vocab.integer("tokenizer.ggml.eos_token_id");
   engine::write_model_file(o.out_path, w, [&](const engine::TensorSpec& spec, float* dst) {
     const bool norm = spec.name.find("norm.weight") != std::string::npos;
     for (std::int64_t i = 0; i < spec.numel(); ++i) dst[i] = norm ? 1.0f : normal(rng);
+    if (o.end_bias <= 0) return;
+    // Channel 0 of the residual stream is the input token's own value in [0, 1) (a hash of its
+    // id): no layer writes to it (row 0 of the projections into the stream is zero), and only
+    // the EOS row of the output reads it strongly. So feeding some tokens makes EOS the next
+    // choice: answers end after a few tokens, at lengths that vary with what was generated.
+    const auto ends_with = [&](std::string_view tail) {
+      return spec.name.size() >= tail.size() &&
+             spec.name.compare(spec.name.size() - tail.size(), tail.size(), tail) == 0;
+    };
+    if (spec.name == "token_embd.weight") {
+      for (std::int64_t t = 0; t < s.vocab_size; ++t) {
+        dst[t * s.dim] = static_cast<float>((static_cast<std::uint64_t>(t) * 2654435761u) % 1000u) /
+                         1000.0f;
+      }
+    } else if (ends_with("attn_output.weight") || ends_with("ffn_down.weight")) {
+      std::fill(dst, dst + spec.shape[1], 0.0f);
+    } else if (spec.name == "output.weight") {
+      dst[eos * s.dim] = o.end_bias;
+    }
   });
 }
 
