@@ -92,8 +92,8 @@ struct GenCounters {
 };
 
 // Shared mode. One per context, kept across runs so that the root stays decoded. Each job must
-// fit the context alone (prompt + max_new_tokens per query <= cells_for_jobs, queries <= sequences_for_jobs); the
-// extractor guarantees it.
+// fit the context alone (its prompt plus max_new_tokens per query within cells_for_jobs(), its
+// queries within sequences_for_jobs()); the extractor guarantees it.
 class Scheduler {
  public:
   Scheduler(llama_context* ctx, GenOptions options);
