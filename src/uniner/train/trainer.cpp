@@ -213,7 +213,10 @@ TrainReport train_student(const TrainOptions& options, const TrainCallbacks& cal
       pad_slots += slots - micro.back().real_tokens;
       all_slots += slots;
     }
+    double comm_s = -1;  // time in collectives this step (distributed runs)
+    const auto comm_start = Clock::now();
     if (dist) trained = dist->sum_values({trained})[0];
+    if (dist) comm_s = std::chrono::duration<double>(Clock::now() - comm_start).count();
     // One token-weighted mean over the effective batch, however it is split into micro-batches
     // and ranks: each rank's sum over its share, divided by the whole batch's trained tokens.
     double step_loss = 0, step_tokens = 0;
@@ -233,8 +236,10 @@ TrainReport train_student(const TrainOptions& options, const TrainCallbacks& cal
         if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);  // an empty share
         grads.push_back(p.grad());
       }
+      const auto reduce_start = Clock::now();
       dist->all_reduce_sum(grads);  // the sum over ranks: the whole batch's gradient
       const auto sums = dist->sum_values({step_loss, step_tokens, stop ? 1.0 : 0.0});
+      comm_s += std::chrono::duration<double>(Clock::now() - reduce_start).count();
       step_loss = sums[0], step_tokens = sums[1], stop = sums[2] > 0;  // one rank stops: all do
     }
     state.tokens += step_tokens;
@@ -259,7 +264,7 @@ TrainReport train_student(const TrainOptions& options, const TrainCallbacks& cal
                      static_cast<double>(total - state.step);
     if (log) {
       log->step({state.step, epoch, step_loss, lr, grad_norm, state.tokens, progress.tokens_per_s,
-                 state.elapsed_s});
+                 state.elapsed_s, comm_s});
     }
     const bool epoch_end = state.step % steps_per_epoch == 0 || state.step == total;
     if (lead && ((o.eval_every > 0 && state.step % o.eval_every == 0) ||
