@@ -30,6 +30,7 @@
 
 #include "uniner/engine/extractor.h"
 #include "uniner/engine/model.h"
+#include "uniner/error.h"
 
 namespace uniner {
 
