@@ -91,6 +91,21 @@ TEST_F(ServeApi, ByteOffsetsAreTheCliByteOffsets) {
   EXPECT_EQ(a.body, cli[0] + "\n");
 }
 
+// A request's own options are the CLI's flags for the same passage: `max_new_tokens` and
+// `parser` go to the engine with the passage (PassageRequest), not to the whole server.
+// DISABLED until the engine's scheduler lands: the provisional ExtractionService loop (one
+// passage at a time through Extractor::extract) ignores PassageRequest::max_new_tokens and
+// ::parser, so the answer is the server defaults' (issue 10, section 1).
+TEST_F(ServeApi, DISABLED_PerRequestOptionsAreTheCliFlags) {
+  const auto a = post(testing::extract_body({kTexts[2]}, kTypes, true,
+                                            "\"max_new_tokens\": 3, \"parser\": \"official\""));
+  ASSERT_EQ(a.status, 200) << a.body;
+  const auto cli =
+      testing::cli_records(model_, {kTexts[2]}, kTypes, "--max-new-tokens 3 --parser official");
+  ASSERT_EQ(cli.size(), 1u);
+  EXPECT_EQ(a.body, cli[0] + "\n");
+}
+
 TEST_F(ServeApi, ConcurrentClientsEachGetTheirOwnAnswer) {
   std::vector<std::string> expected;
   for (const auto& text : kTexts) expected.push_back(testing::cli_records(model_, {text}, kTypes, kCliFlags).at(0) + "\n");
