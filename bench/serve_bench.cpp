@@ -24,6 +24,7 @@
 #include <filesystem>
 #include <cstdio>
 #include <fstream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
@@ -142,14 +143,22 @@ int main(int argc, char** argv) {
   for (const auto& t : types) type_list += (type_list.empty() ? "" : ",") + t;
   start = Clock::now();
   const int sample = std::min(cli_sample, total);
+  std::vector<std::string> single(sample);  // the CLI's record of each sampled passage alone
   for (int i = 0; i < sample; ++i) {
     const std::string text = json(asked[i]).dump();  // a double-quoted shell word: no quotes inside
-    shell(bin + " extract" + common + " --text " + text + " --types " + type_list + " >/dev/null");
+    shell(bin + " extract" + common + " --text " + text + " --types " + type_list + " >" + dir +
+          "/single.jsonl");
+    single[i] = slurp(dir + "/single.jsonl");
   }
   const double cli_each_s = since(start) / sample;
+  // The engine's answers for a passage alone and inside a batch of others should be the same; a
+  // near-tie in a random model's logits can tip under another batch composition.
+  int batch_vs_alone = 0;
+  for (int i = 0; i < sample; ++i) batch_vs_alone += single[i] != expected[i];
 
   // The server, on a free port; ready once "model loaded" is logged.
   const std::string log = dir + "/serve.log";
+  std::filesystem::remove(log);  // a previous run's "model loaded" must not be read as this one's
   const pid_t pid = fork();
   if (pid == 0) {
     const std::string cmd = "exec " + bin + " serve --port 0 -t " + std::to_string(threads) +
@@ -175,6 +184,8 @@ int main(int argc, char** argv) {
 
   std::vector<double> latency(total, 0);
   std::atomic<int> errors{0}, mismatches{0};
+  std::mutex mismatch_mutex;
+  std::filesystem::remove(dir + "/mismatches.txt");
   std::vector<std::thread> pool;
   start = Clock::now();
   for (int c = 0; c < clients; ++c) {
@@ -192,6 +203,9 @@ int main(int argc, char** argv) {
           ++errors;
         } else if (r->body != expected[i]) {
           ++mismatches;
+          std::lock_guard lock(mismatch_mutex);
+          std::ofstream(dir + "/mismatches.txt", std::ios::app)
+              << "request " << i << "\nserve: " << r->body << "cli:   " << expected[i];
         }
       }
     });
@@ -218,8 +232,10 @@ int main(int argc, char** argv) {
   std::printf("\nserve latency: p50 %.3f s, p95 %.3f s, p99 %.3f s, max %.3f s\n",
               percentile(latency, 0.50), percentile(latency, 0.95), percentile(latency, 0.99),
               percentile(latency, 1.0));
-  std::printf("errors: %d, answers different from the CLI's: %d (of %d); server exit %d\n",
-              errors.load(), mismatches.load(), total, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  std::printf("errors: %d, answers different from the CLI's: %d (of %d, in %s/mismatches.txt); server exit %d\n",
+              errors.load(), mismatches.load(), total, dir.c_str(), WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  std::printf("the CLI itself, the same passage alone vs in the batch job: %d of %d differ\n",
+              batch_vs_alone, sample);
   if (metrics) {
     std::istringstream lines(metrics->body);
     for (std::string l; std::getline(lines, l);) {
