@@ -193,6 +193,7 @@ int main(int argc, char** argv) {
       httplib::Client client("127.0.0.1", port);
       client.set_read_timeout(600, 0);
       client.set_keep_alive(true);
+      client.set_tcp_nodelay(true);
       for (int k = 0; k < requests; ++k) {
         const int i = c * requests + k;
         const std::string body = json{{"text", asked[i]}, {"types", types}}.dump();

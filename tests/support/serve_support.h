@@ -38,6 +38,7 @@ inline HttpAnswer http_call(int port, const std::string& method, const std::stri
                             const std::string& body = "", const std::string& key = "") {
   httplib::Client client("127.0.0.1", port);
   client.set_read_timeout(300, 0);
+  client.set_tcp_nodelay(true);
   httplib::Headers headers;
   if (!key.empty()) headers.emplace("Authorization", "Bearer " + key);
   httplib::Result r = method == "POST"

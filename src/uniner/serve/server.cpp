@@ -87,6 +87,9 @@ Server::Server(ServerOptions options, ServerCallbacks callbacks)
   s.http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   s.http.set_payload_max_length(o.max_body_bytes);
   s.http.set_keep_alive_timeout(2);  // an idle keep-alive connection holds a thread and delays stop
+  // httplib writes headers and body in two sends: with Nagle's algorithm and the client's delayed
+  // ACK each answer would wait ~40 ms (measured on the annotate bench, bench/RESULTS.md).
+  s.http.set_tcp_nodelay(true);
   // httplib's default options also set SO_REUSEPORT, which would let a second server bind the
   // same port unnoticed; keep only SO_REUSEADDR (a restart need not wait for TIME_WAIT).
   s.http.set_socket_options([&s](int fd) {
