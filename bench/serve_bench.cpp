@@ -6,11 +6,12 @@
 // A random model of the given shape is made with init-model. Each of --clients threads sends
 // --requests POST /v1/extract {"text", "types"} one after another over its own keep-alive
 // connection; request k of client c asks passage (c * requests + k) % passages. Every answer must
-// equal, byte for byte, the line `uniner extract` writes for that passage (id "1", as the server
-// gives a single text). Printed: errors, mismatches, requests/s, latency p50/p95/p99, and two CLI
-// baselines on the same passages: `uniner extract --text` once per request, one after another
-// (what a script without a server does; timed on the first --cli-sample requests), and one batch
-// job over every request's passage (the CLI at its best, nobody waiting for an answer).
+// equal, byte for byte, the line `uniner extract --text` writes for that passage alone (id "1", as
+// the server gives a single text). Printed: errors, mismatches, requests/s, latency p50/p95/p99,
+// and two CLI baselines on the same passages: `uniner extract --text` once per request, one after
+// another (what a script without a server does; timed once per distinct passage), and one batch
+// job over every request's passage (the CLI at its best, nobody waiting for an answer), whose
+// answers are compared with the passage-alone ones too.
 #include <httplib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -84,7 +85,6 @@ int main(int argc, char** argv) {
   CLI::App app{"bench/serve: uniner serve with concurrent clients vs the CLI"};
   std::string vocab, dir = "/tmp/uniner-bench-serve";
   int clients = 32, requests = 20, passages_n = 64, max_new_tokens = 16, threads = 2;
-  int cli_sample = 16;
   uniner::InitModelOptions shape;
   shape.dim = 128, shape.layers = 4, shape.heads = 4, shape.ff = 344, shape.seed = 7;
   shape.init_std = 0.05f;
@@ -96,8 +96,6 @@ int main(int argc, char** argv) {
   app.add_option("--passages", passages_n, "Distinct passages")->capture_default_str();
   app.add_option("--max-new-tokens", max_new_tokens)->capture_default_str();
   app.add_option("-t,--threads", threads)->capture_default_str();
-  app.add_option("--cli-sample", cli_sample, "Requests timed for the one-CLI-per-request row")
-      ->capture_default_str();
   app.add_option("--dim", shape.dim)->capture_default_str();
   app.add_option("--layers", shape.layers)->capture_default_str();
   app.add_option("--heads", shape.heads)->capture_default_str();
@@ -139,22 +137,25 @@ int main(int argc, char** argv) {
                  expected.size(), total);
     return 1;
   }
+  // The CLI once per distinct passage (`extract --text`, a process each, as a script without a
+  // server runs it): the per-request baseline, and the answer each request must equal.
   std::string type_list;
   for (const auto& t : types) type_list += (type_list.empty() ? "" : ",") + t;
+  std::vector<std::string> alone(passages_n);
   start = Clock::now();
-  const int sample = std::min(cli_sample, total);
-  std::vector<std::string> single(sample);  // the CLI's record of each sampled passage alone
-  for (int i = 0; i < sample; ++i) {
-    const std::string text = json(asked[i]).dump();  // a double-quoted shell word: no quotes inside
+  for (int p = 0; p < passages_n; ++p) {
+    const std::string text = json(passages[p]).dump();  // a double-quoted shell word: no quotes inside
     shell(bin + " extract" + common + " --text " + text + " --types " + type_list + " >" + dir +
-          "/single.jsonl");
-    single[i] = slurp(dir + "/single.jsonl");
+          "/alone.jsonl");
+    alone[p] = slurp(dir + "/alone.jsonl");
   }
-  const double cli_each_s = since(start) / sample;
-  // The engine's answers for a passage alone and inside a batch of others should be the same; a
+  const double cli_each_s = since(start) / passages_n;
+  // The engine's answer for a passage alone and inside a batch of others should be the same; a
   // near-tie in a random model's logits can tip under another batch composition.
   int batch_vs_alone = 0;
-  for (int i = 0; i < sample; ++i) batch_vs_alone += single[i] != expected[i];
+  for (int i = 0; i < total; ++i) batch_vs_alone += expected[i] != alone[i % passages_n];
+  expected.clear();
+  for (int i = 0; i < total; ++i) expected.push_back(alone[i % passages_n]);
 
   // The server, on a free port; ready once "model loaded" is logged.
   const std::string log = dir + "/serve.log";
@@ -224,8 +225,8 @@ int main(int argc, char** argv) {
               clients, requests, types.size(), max_new_tokens, threads, shape.dim, shape.layers);
   std::printf("| run | wall s | requests/s | vs CLI per request | vs CLI batch |\n|---|---|---|---|---|\n");
   const double each_total = cli_each_s * total;
-  std::printf("| CLI, one `extract --text` per request (sequential; %d timed) | %.1f (est.) | %.2f | 1.00 | %.2f |\n",
-              sample, each_total, total / each_total, cli_batch_s / each_total);
+  std::printf("| CLI, one `extract --text` per request, one after another (%d timed) | %.1f (est.) | %.2f | 1.00 | %.2f |\n",
+              passages_n, each_total, total / each_total, cli_batch_s / each_total);
   std::printf("| CLI, one batch job over all %d passages | %.1f | %.2f | %.2f | 1.00 |\n", total,
               cli_batch_s, total / cli_batch_s, each_total / cli_batch_s);
   std::printf("| serve, %d concurrent clients | %.1f | %.2f | %.2f | %.2f |\n", clients, serve_s,
@@ -235,8 +236,8 @@ int main(int argc, char** argv) {
               percentile(latency, 1.0));
   std::printf("errors: %d, answers different from the CLI's: %d (of %d, in %s/mismatches.txt); server exit %d\n",
               errors.load(), mismatches.load(), total, dir.c_str(), WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-  std::printf("the CLI itself, the same passage alone vs in the batch job: %d of %d differ\n",
-              batch_vs_alone, sample);
+  std::printf("the CLI itself, each passage alone vs in the batch job: %d of %d answers differ\n",
+              batch_vs_alone, total);
   if (metrics) {
     std::istringstream lines(metrics->body);
     for (std::string l; std::getline(lines, l);) {
