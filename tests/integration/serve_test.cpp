@@ -93,10 +93,7 @@ TEST_F(ServeApi, ByteOffsetsAreTheCliByteOffsets) {
 
 // A request's own options are the CLI's flags for the same passage: `max_new_tokens` and
 // `parser` go to the engine with the passage (PassageRequest), not to the whole server.
-// DISABLED until the engine's scheduler lands: the provisional ExtractionService loop (one
-// passage at a time through Extractor::extract) ignores PassageRequest::max_new_tokens and
-// ::parser, so the answer is the server defaults' (issue 10, section 1).
-TEST_F(ServeApi, DISABLED_PerRequestOptionsAreTheCliFlags) {
+TEST_F(ServeApi, PerRequestOptionsAreTheCliFlags) {
   const auto a = post(testing::extract_body({kTexts[2]}, kTypes, true,
                                             "\"max_new_tokens\": 3, \"parser\": \"official\""));
   ASSERT_EQ(a.status, 200) << a.body;
