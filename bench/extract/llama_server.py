@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""The llama-server row of bench/extract: replays uniner's exact prompts against llama.cpp's server.
+
+Reads the (passage, type) prompts that `bench_extract --dump` wrote (the token ids uniner feeds,
+BOS included, so both engines see identical tokens), starts `llama-server` on the same model with
+parallel slots, a unified KV cache of the same size, continuous batching and the prompt cache, and
+sends every prompt to /completion (greedy, n_predict = max new tokens) from as many client threads
+as there are slots, so that every slot stays busy. Times the requests only (the model is loaded and
+/health answers before the clock starts), compares each answer with uniner's, and prints the
+markdown table of the whole run (uniner's rows from `bench_extract --report`, plus this one).
+
+Standard library only (threads + http.client); a benchmark driver, never part of the product.
+"""
+import argparse
+import http.client
+import json
+import os
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+
+def get_response(text):
+    # The original's answer extraction (and uniner's): the text after the last "ASSISTANT:",
+    # stripped of Python whitespace.
+    return text.split("ASSISTANT:")[-1].strip()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_ready(port, proc, timeout):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"llama-server exited with {proc.returncode} while loading")
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            c.request("GET", "/health")
+            r = c.getresponse()
+            r.read()
+            c.close()
+            if r.status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("llama-server did not become ready")
+
+
+def run_requests(port, prompts, slots, max_new_tokens):
+    """Sends every prompt from `slots` threads; returns (seconds, answers, errors)."""
+    work = queue.Queue()
+    for i, p in enumerate(prompts):
+        work.put((i, p))
+    answers = [None] * len(prompts)
+    errors = []
+    tokens = [0] * len(prompts)
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+        while True:
+            try:
+                i, p = work.get_nowait()
+            except queue.Empty:
+                break
+            body = json.dumps({
+                "prompt": p["prompt"],  # token ids: used as they are, no BOS added
+                "n_predict": max_new_tokens,
+                "temperature": 0,
+                "top_k": 1,
+                "cache_prompt": True,
+                "stream": False,
+            })
+            try:
+                conn.request("POST", "/completion", body, {"Content-Type": "application/json"})
+                r = conn.getresponse()
+                data = r.read()
+                if r.status != 200:
+                    errors.append((i, r.status, data[:200]))
+                    continue
+                res = json.loads(data)
+                answers[i] = get_response(res["content"])
+                tokens[i] = res.get("tokens_predicted", 0)
+            except (OSError, http.client.HTTPException) as e:
+                errors.append((i, "exception", str(e)))
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+        conn.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(slots)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - start, answers, tokens, errors
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--server", required=True, help="llama-server binary")
+    ap.add_argument("--model", required=True)
+    ap.add_argument("--dump", required=True, help="bench_extract --dump output")
+    ap.add_argument("--report", required=True, help="bench_extract --report output")
+    ap.add_argument("--slots", type=int, default=16, help="llama-server -np (client threads too)")
+    ap.add_argument("--log", default=os.devnull, help="llama-server's own log")
+    ap.add_argument("--out", help="write the llama-server row and its answers here (JSON)")
+    args = ap.parse_args()
+
+    with open(args.report) as f:
+        report = json.load(f)
+    with open(args.dump) as f:
+        prompts = [json.loads(line) for line in f]
+    threads, ctx = report["threads"], report["ctx_size"]
+    max_new_tokens = report["max_new_tokens"]
+
+    port = free_port()
+    cmd = [args.server, "-m", args.model, "--host", "127.0.0.1", "--port", str(port),
+           "-t", str(threads), "-tb", str(threads), "-c", str(ctx), "-np", str(args.slots),
+           "--kv-unified",  # one KV pool of -c cells shared by all slots, as uniner's
+           "-b", "2048", "-ub", "512", "-n", str(max_new_tokens)]
+    with open(args.log, "w") as log:
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_ready(port, proc, timeout=300)
+        seconds, answers, tokens, errors = run_requests(port, prompts, args.slots, max_new_tokens)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+    # Answers: llama-server's against uniner's default (shared+batched) and naive.
+    differ = [i for i, p in enumerate(prompts) if answers[i] is not None and answers[i] != p["answer"]]
+    differ_naive = [i for i, p in enumerate(prompts)
+                    if answers[i] is not None and "naive" in p and answers[i] != p["naive"]]
+    if args.out:
+        with open(args.out, "w") as f:
+            json.dump({"seconds": seconds, "slots": args.slots, "command": cmd[:1] + cmd[3:],
+                       "tokens_predicted": sum(tokens), "errors": len(errors),
+                       "differing_from_uniner": len(differ),
+                       "differing_from_naive": len(differ_naive),
+                       "answers": answers}, f)
+
+    records = report["records"]
+    rows = {r["name"]: r for r in report["rows"]}
+    naive_s = rows["naive"]["seconds"] if "naive" in rows else None
+    server_s = seconds
+    print(f"\nmodel: {report['model']} ({report['model_path']}); {report['passages']} passages, "
+          f"{records} records, {report['questions']} (passage, type) prompts; threads {threads}, "
+          f"ctx {ctx}, uniner --parallel {report['parallel']}, llama-server -np {args.slots} "
+          f"--kv-unified; max new tokens {max_new_tokens}\n")
+    print("| config | seconds | records/s | x naive | x llama-server | tokens generated "
+          "| answers unlike naive's |")
+    print("|---|---|---|---|---|---|---|")
+
+    def row(name, s, toks, differing):
+        xn = f"{naive_s / s:.2f}" if naive_s else "-"
+        print(f"| {name} | {s:.2f} | {records / s:.1f} | {xn} | {server_s / s:.2f} | {toks} "
+              f"| {differing} |")
+
+    for r in report["rows"]:
+        d = r["differing_from_reference"]
+        label = {"floor": "- (its answers are the default's)",
+                 "constrained": "- (constrained to the passage: not comparable)"}.get(r["name"], d)
+        name = r["name"] + (" (default)" if r["name"] == "shared+batched" else "")
+        row(name, r["seconds"], r["tokens_generated"], label)
+    row(f"llama-server (-np {args.slots})", server_s, sum(tokens),
+        len(differ_naive) if naive_s else "-")
+    print(f"\nllama-server: {len(errors)} failed requests; answers differing from uniner's "
+          f"default: {len(differ)} of {len(prompts)}")
+    for i in differ[:5]:
+        p = prompts[i]
+        print(f"  passage {p['passage']} type {p['type']!r}: uniner {p['answer']!r}, "
+              f"llama-server {answers[i]!r}")
+    for e in errors[:5]:
+        print(f"  error: {e}")
+    return 0 if not errors and not differ else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
