@@ -87,7 +87,8 @@ def run_requests(port, prompts, slots, max_new_tokens):
                     continue
                 res = json.loads(data)
                 answers[i] = get_response(res["content"])
-                tokens[i] = res.get("tokens_predicted", 0)
+                # llama-server counts the end-of-sequence token, uniner does not.
+                tokens[i] = res.get("tokens_predicted", 0) - (res.get("stop_type") == "eos")
             except (OSError, http.client.HTTPException) as e:
                 errors.append((i, "exception", str(e)))
                 conn.close()
@@ -103,15 +104,41 @@ def run_requests(port, prompts, slots, max_new_tokens):
     return time.perf_counter() - start, answers, tokens, errors
 
 
+def run_server(args, slots, report, prompts):
+    """One llama-server run with `slots` slots: (seconds, answers, tokens, errors, command)."""
+    threads, ctx = report["threads"], report["ctx_size"]
+    port = free_port()
+    cmd = [args.server, "-m", args.model, "--host", "127.0.0.1", "--port", str(port),
+           "-t", str(threads), "-tb", str(threads), "-c", str(ctx), "-np", str(slots),
+           "--kv-unified",  # one KV pool of -c cells shared by all slots, as uniner's
+           "-b", "2048", "-ub", "512", "-n", str(report["max_new_tokens"])]
+    with open(f"{args.log}.np{slots}", "w") as log:
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_ready(port, proc, timeout=300)
+        result = run_requests(port, prompts, slots, report["max_new_tokens"])
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    shown = ["llama-server"] + ["MODEL" if c == args.model else "PORT" if c == str(port) else c
+                                for c in cmd[1:]]
+    return result + (shown,)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--server", required=True, help="llama-server binary")
     ap.add_argument("--model", required=True)
     ap.add_argument("--dump", required=True, help="bench_extract --dump output")
     ap.add_argument("--report", required=True, help="bench_extract --report output")
-    ap.add_argument("--slots", type=int, default=16, help="llama-server -np (client threads too)")
-    ap.add_argument("--log", default=os.devnull, help="llama-server's own log")
-    ap.add_argument("--out", help="write the llama-server row and its answers here (JSON)")
+    ap.add_argument("--slots", type=int, nargs="+", default=[16],
+                    help="llama-server -np (and as many client threads); one run per value")
+    ap.add_argument("--log", default="/tmp/llama-server.log",
+                    help="llama-server's own log (one file per -np, suffixed .npN)")
+    ap.add_argument("--out", help="write the llama-server rows and answers here (JSON)")
     args = ap.parse_args()
 
     with open(args.report) as f:
@@ -121,69 +148,62 @@ def main():
     threads, ctx = report["threads"], report["ctx_size"]
     max_new_tokens = report["max_new_tokens"]
 
-    port = free_port()
-    cmd = [args.server, "-m", args.model, "--host", "127.0.0.1", "--port", str(port),
-           "-t", str(threads), "-tb", str(threads), "-c", str(ctx), "-np", str(args.slots),
-           "--kv-unified",  # one KV pool of -c cells shared by all slots, as uniner's
-           "-b", "2048", "-ub", "512", "-n", str(max_new_tokens)]
-    with open(args.log, "w") as log:
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_ready(port, proc, timeout=300)
-        seconds, answers, tokens, errors = run_requests(port, prompts, args.slots, max_new_tokens)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-    # Answers: llama-server's against uniner's default (shared+batched) and naive.
-    differ = [i for i, p in enumerate(prompts) if answers[i] is not None and answers[i] != p["answer"]]
-    differ_naive = [i for i, p in enumerate(prompts)
-                    if answers[i] is not None and "naive" in p and answers[i] != p["naive"]]
+    servers = []
+    for slots in args.slots:
+        seconds, answers, tokens, errors, cmd = run_server(args, slots, report, prompts)
+        # Answers: llama-server's against uniner's default (shared+batched) and naive.
+        differ = [i for i, p in enumerate(prompts)
+                  if answers[i] is not None and answers[i] != p["answer"]]
+        differ_naive = [i for i, p in enumerate(prompts)
+                        if answers[i] is not None and "naive" in p and answers[i] != p["naive"]]
+        servers.append({"slots": slots, "seconds": seconds, "tokens_predicted": sum(tokens),
+                        "errors": errors, "differ": differ, "differ_naive": differ_naive,
+                        "answers": answers, "command": " ".join(cmd)})
     if args.out:
         with open(args.out, "w") as f:
-            json.dump({"seconds": seconds, "slots": args.slots, "command": cmd[:1] + cmd[3:],
-                       "tokens_predicted": sum(tokens), "errors": len(errors),
-                       "differing_from_uniner": len(differ),
-                       "differing_from_naive": len(differ_naive),
-                       "answers": answers}, f)
+            json.dump([{k: (len(v) if k in ("errors", "differ", "differ_naive") else v)
+                        for k, v in s.items()} for s in servers], f)
 
     records = report["records"]
     rows = {r["name"]: r for r in report["rows"]}
     naive_s = rows["naive"]["seconds"] if "naive" in rows else None
-    server_s = seconds
+    best = min(servers, key=lambda s: s["seconds"])
     print(f"\nmodel: {report['model']} ({report['model_path']}); {report['passages']} passages, "
           f"{records} records, {report['questions']} (passage, type) prompts; threads {threads}, "
-          f"ctx {ctx}, uniner --parallel {report['parallel']}, llama-server -np {args.slots} "
-          f"--kv-unified; max new tokens {max_new_tokens}\n")
-    print("| config | seconds | records/s | x naive | x llama-server | tokens generated "
-          "| answers unlike naive's |")
+          f"ctx {ctx}, uniner --parallel {report['parallel']}, llama-server --kv-unified -np "
+          f"{'/'.join(str(s) for s in args.slots)}; max new tokens {max_new_tokens}\n")
+    print(f"| config | seconds | records/s | x naive | x llama-server (-np {best['slots']}) "
+          "| tokens generated | answers unlike naive's |")
     print("|---|---|---|---|---|---|---|")
 
     def row(name, s, toks, differing):
         xn = f"{naive_s / s:.2f}" if naive_s else "-"
-        print(f"| {name} | {s:.2f} | {records / s:.1f} | {xn} | {server_s / s:.2f} | {toks} "
+        print(f"| {name} | {s:.2f} | {records / s:.1f} | {xn} | {best['seconds'] / s:.2f} | {toks} "
               f"| {differing} |")
 
     for r in report["rows"]:
-        d = r["differing_from_reference"]
         label = {"floor": "- (its answers are the default's)",
-                 "constrained": "- (constrained to the passage: not comparable)"}.get(r["name"], d)
+                 "constrained": "- (constrained: not comparable)"}.get(
+                     r["name"], r["differing_from_reference"])
         name = r["name"] + (" (default)" if r["name"] == "shared+batched" else "")
         row(name, r["seconds"], r["tokens_generated"], label)
-    row(f"llama-server (-np {args.slots})", server_s, sum(tokens),
-        len(differ_naive) if naive_s else "-")
-    print(f"\nllama-server: {len(errors)} failed requests; answers differing from uniner's "
-          f"default: {len(differ)} of {len(prompts)}")
-    for i in differ[:5]:
-        p = prompts[i]
-        print(f"  passage {p['passage']} type {p['type']!r}: uniner {p['answer']!r}, "
-              f"llama-server {answers[i]!r}")
-    for e in errors[:5]:
-        print(f"  error: {e}")
-    return 0 if not errors and not differ else 1
+    for s in servers:
+        row(f"llama-server -np {s['slots']}", s["seconds"], s["tokens_predicted"],
+            len(s["differ_naive"]) if naive_s else "-")
+    print()
+    bad = 0
+    for s in servers:
+        print(f"llama-server -np {s['slots']}: {len(s['errors'])} failed requests; answers "
+              f"differing from uniner's default: {len(s['differ'])} of {len(prompts)}")
+        for i in s["differ"][:5]:
+            p = prompts[i]
+            print(f"  passage {p['passage']} type {p['type']!r}: uniner {p['answer']!r}, "
+                  f"llama-server {s['answers'][i]!r}")
+        for e in s["errors"][:5]:
+            print(f"  error: {e}")
+        bad += len(s["errors"]) + len(s["differ"])
+    print(f"llama-server command: {best['command']}")
+    return 0 if bad == 0 else 1
 
 
 if __name__ == "__main__":

@@ -7,19 +7,20 @@
 # Environment (defaults in brackets):
 #   PASSAGES [50]   first N passages of the benchmark file (13 types each for CrossNER_AI)
 #   THREADS [2]     threads for uniner, llama-server and the training of the student
-#   SLOTS [16]      llama-server -np (its KV pool is unified: --ctx-size cells for all slots)
+#   SLOTS ["16 32"] llama-server -np values, one run each (a unified KV pool: --ctx-size cells
+#                   shared by all slots, as uniner's)
 #   MODEL           a UniNER GGUF to use instead of the demo student
 #   BENCHMARK       [../shared/data/universal-ner-benchmark/CrossNER_AI.json] (read in place)
 #   BUILD [build]   uniner's build folder; WORK [build-bench] where the student, llama-server's
 #                   build and the outputs go
 #   MAX_LOAD [0.7]  wait (up to 10 min) for the 1-minute load average to fall below this
-#   SKIP_SERVER=1   no llama-server row
+#   SKIP_SERVER=1   no llama-server row; SKIP_CONSTRAIN=1 no constrained row
 # Exit status: 1 when any answer differs between naive, uniner's default and llama-server.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 passages=${PASSAGES:-50}
 threads=${THREADS:-2}
-slots=${SLOTS:-16}
+slots=${SLOTS:-16 32}
 build=$(realpath -m "${BUILD:-$here/build}")
 work=$(realpath -m "${WORK:-$here/build-bench}")
 benchmark=$(realpath -m "${BENCHMARK:-$here/../shared/data/universal-ner-benchmark/CrossNER_AI.json}")
@@ -75,14 +76,16 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 # floor, constrained; all at the default --max-new-tokens 256, answers compared with naive's.
 out=$work/out
 rc=0
+extra=()
+[ -n "${SKIP_CONSTRAIN:-}" ] && extra+=(--skip-constrain)
 "$bench" --benchmark "$benchmark" --model "$model" --threads "$threads" --passages "$passages" \
-  --max-new-tokens 256 --report "$out/rows.json" --dump "$out/prompts.jsonl" | tee "$out/uniner.txt" >&2 \
+  --max-new-tokens 256 "${extra[@]}" --report "$out/rows.json" --dump "$out/prompts.jsonl" | tee "$out/uniner.txt" >&2 \
   || rc=1
 
 # 6. llama-server's row on the same prompts, and the table.
 if [ -z "${SKIP_SERVER:-}" ]; then
   python3 "$here/bench/extract/llama_server.py" --server "$server" --model "$model" \
-    --dump "$out/prompts.jsonl" --report "$out/rows.json" --slots "$slots" \
+    --dump "$out/prompts.jsonl" --report "$out/rows.json" --slots $slots \
     --log "$out/llama-server.log" --out "$out/llama-server.json" | tee "$out/table.md" || rc=1
 fi
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
