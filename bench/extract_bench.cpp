@@ -210,20 +210,28 @@ int main(int argc, char** argv) {
     nlohmann::json rows = nlohmann::json::array();
     auto add = [&rows](const std::string& name, double seconds, std::size_t tokens,
                        const nlohmann::json& differing) {
-      rows.push_back({{"name", name}, {"seconds", seconds}, {"tokens_generated", tokens},
+      rows.push_back({{"name", name},
+                      {"seconds", seconds},
+                      {"tokens_generated", tokens},
                       {"differing_from_reference", differing}});
     };
     for (const auto& r : runs) add(r.name, r.seconds, r.tokens_generated, r.differing);
-    add("floor", floor_s, floor_tokens, nullptr);
-    if (!skip_constrain) add(constrained.name, constrained.seconds, constrained.tokens_generated,
-                             nullptr);
-    const nlohmann::json report = {
-        {"model", model.description()}, {"model_path", model_path},
-        {"threads", mo.threads},        {"ctx_size", mo.context_size},
-        {"parallel", mo.parallel},      {"passages", passages.size()},
-        {"records", records},           {"questions", questions},
-        {"max_new_tokens", max_new_tokens}, {"reference", runs.front().name},
-        {"rows", rows}};
+    // The floor generates nothing: it decodes the default's answers among its unique tokens.
+    add("floor", floor_s, runs.back().tokens_generated, nullptr);
+    rows.back()["tokens_decoded"] = floor_tokens;
+    if (!skip_constrain)
+      add(constrained.name, constrained.seconds, constrained.tokens_generated, nullptr);
+    const nlohmann::json report = {{"model", model.description()},
+                                   {"model_path", model_path},
+                                   {"threads", mo.threads},
+                                   {"ctx_size", mo.context_size},
+                                   {"parallel", mo.parallel},
+                                   {"passages", passages.size()},
+                                   {"records", records},
+                                   {"questions", questions},
+                                   {"max_new_tokens", max_new_tokens},
+                                   {"reference", runs.front().name},
+                                   {"rows", rows}};
     std::ofstream(report_path) << report.dump(2) << "\n";
   }
   if (!dump_path.empty()) {

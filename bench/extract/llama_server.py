@@ -186,7 +186,10 @@ def main():
                  "constrained": "- (constrained: not comparable)"}.get(
                      r["name"], r["differing_from_reference"])
         name = r["name"] + (" (default)" if r["name"] == "shared+batched" else "")
-        row(name, r["seconds"], r["tokens_generated"], label)
+        toks = r["tokens_generated"]
+        if "tokens_decoded" in r:
+            toks = f"{toks} ({r['tokens_decoded']} decoded in all)"
+        row(name, r["seconds"], toks, label)
     for s in servers:
         row(f"llama-server -np {s['slots']}", s["seconds"], s["tokens_predicted"],
             len(s["differ_naive"]) if naive_s else "-")
