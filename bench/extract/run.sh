@@ -31,14 +31,13 @@ say() { printf 'bench/extract: %s\n' "$*" >&2; }
 [ -f "$benchmark" ] || { say "no benchmark file at $benchmark"; exit 2; }
 mkdir -p "$work/out"
 
-# 1. uniner (the bench program, the CLI and the demo's local teacher), built if missing.
+# 1. uniner (the bench program, the CLI and the demo's local teacher), configured if missing and
+# always brought up to date (a no-op when it is), so a rerun measures the current engine.
 bench=$build/bench/bench_extract
-if [ ! -x "$bench" ] || [ ! -x "$build/tools/uniner/uniner" ]; then
-  say "building uniner in $build (-j2)..."
-  [ -f "$build/CMakeCache.txt" ] || cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=Release \
-    "${launcher[@]}" >/dev/null
-  cmake --build "$build" -j2 --target bench_extract uniner uniner-fake-openai >/dev/null
-fi
+[ -f "$build/CMakeCache.txt" ] || cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=Release \
+  "${launcher[@]}" >/dev/null
+say "building uniner's bench_extract, uniner and uniner-fake-openai in $build (-j2)..."
+cmake --build "$build" -j2 --target bench_extract uniner uniner-fake-openai >/dev/null
 
 # 2. The model: the student of scripts/demo.sh (quick preset: trained here in ~6 min on 2 cores;
 # it answers JSON lists, then end-of-sequence), unless MODEL names one.
@@ -66,8 +65,9 @@ if [ -z "${SKIP_SERVER:-}" ] && [ ! -x "$server" ]; then
 fi
 
 # 4. A quiet machine (2 cores are easily shared): wait for the load to fall, then record it.
-for _ in $(seq 120); do
+for i in $(seq 120); do
   awk -v m="$max_load" '{ exit !($1 < m) }' /proc/loadavg && break
+  [ "$i" = 1 ] && say "waiting (up to 10 min) for the load average to fall below $max_load..."
   sleep 5
 done
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
