@@ -84,7 +84,7 @@ extra=()
 
 # 6. llama-server's row on the same prompts, and the table.
 if [ -z "${SKIP_SERVER:-}" ]; then
-  python3 "$here/bench/extract/llama_server.py" --server "$server" --model "$model" \
+  PYTHONDONTWRITEBYTECODE=1 python3 "$here/bench/extract/llama_server.py" --server "$server" --model "$model" \
     --dump "$out/prompts.jsonl" --report "$out/rows.json" --slots $slots \
     --log "$out/llama-server.log" --out "$out/llama-server.json" | tee "$out/table.md" || rc=1
 fi
