@@ -1,9 +1,10 @@
 // bench/serve: `uniner serve` under load, against the CLI on the same passages, in one run.
 //
+//   build/bench/bench_serve --model build-bench/demo/quick/student.gguf --max-new-tokens 256
 //   build/bench/bench_serve --vocab third_party/llama.cpp/models/ggml-vocab-llama-spm.gguf
 //       [--clients 32 --requests 20 --max-new-tokens 16 --threads 2 --dim 128 --layers 4 ...]
 //
-// A random model of the given shape is made with init-model. Each of --clients threads sends
+// The model: --model, or a random model of the given shape made with init-model. Each of --clients threads sends
 // --requests POST /v1/extract {"text", "types"} one after another over its own keep-alive
 // connection; request k of client c asks passage (c * requests + k) % passages. Every answer must
 // equal, byte for byte, the line `uniner extract --text` writes for that passage alone (id "1", as
@@ -89,7 +90,10 @@ int main(int argc, char** argv) {
   shape.dim = 128, shape.layers = 4, shape.heads = 4, shape.ff = 344, shape.seed = 7;
   shape.init_std = 0.05f;
   const std::vector<std::string> types = {"person", "location", "field"};
-  app.add_option("--vocab", vocab, "GGUF vocabulary for the random model")->required();
+  std::string given_model;
+  app.add_option("--model", given_model,
+                 "A model to serve (e.g. the demo's trained student) instead of a random one");
+  app.add_option("--vocab", vocab, "GGUF vocabulary for the random model");
   app.add_option("--dir", dir, "Work folder (model, inputs, logs)")->capture_default_str();
   app.add_option("--clients", clients)->capture_default_str();
   app.add_option("--requests", requests, "Requests per client")->capture_default_str();
@@ -103,10 +107,18 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   std::filesystem::create_directories(dir);
-  const std::string model = dir + "/model.gguf", bin = UNINER_BINARY;
-  shape.vocab_path = vocab;
-  shape.out_path = model;
-  uniner::init_model(shape);
+  const std::string bin = UNINER_BINARY;
+  std::string model = given_model;
+  if (model.empty()) {
+    if (vocab.empty()) {
+      std::fprintf(stderr, "bench_serve: give --model, or --vocab for a random model\n");
+      return 2;
+    }
+    model = dir + "/model.gguf";
+    shape.vocab_path = vocab;
+    shape.out_path = model;
+    uniner::init_model(shape);
+  }
   const auto passages = make_passages(passages_n);
   const int total = clients * requests;
   std::vector<std::string> asked(total);  // request index -> passage
