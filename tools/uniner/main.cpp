@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
       {"build-data", add_build_data_command}, {"convert", add_convert_command},
       {"annotate", add_annotate_command},     {"merge", add_merge_command},
       {"export", add_export_command},         {"bench", add_bench_command},
-      {"synth", add_synth_command},
+      {"synth", add_synth_command},           {"import-hf", add_import_hf_command},
   };
   std::map<std::string, Runner> runners;
   for (const auto& [name, add] : table) runners[name] = add(app);
