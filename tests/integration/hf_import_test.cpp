@@ -4,7 +4,7 @@
 // trained there), imported by `uniner import-hf`; llama.cpp's logits (sequence_logits) must equal
 // the HF forward pass in PyTorch (rotate_half RoPE on the HF-layout weights) within 1e-3, the
 // GGUF must hold what llama.cpp's converter writes (its permutation, its tokenizer metadata), and
-// the same after `uniner export --hf` and import again. Skips, visibly, without python3-torch or
+// the same after `uniner export --hf` and import again. F32, F16 and BF16 weights. Skips, visibly, without python3-torch or
 // python3-sentencepiece.
 #include <gtest/gtest.h>
 
@@ -64,7 +64,8 @@ TEST_P(HfImport, LogitsEqualTheHfForwardAndTheFileEqualsTheConverters) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Formats, HfImport,
-                         ::testing::Values("safetensors", "safetensors-sharded", "bin", "bin-sharded"));
+                         ::testing::Values("safetensors", "safetensors-sharded", "bin", "bin-sharded",
+                                           "safetensors --dtype bf16", "bin --dtype f16"));
 
 TEST(HfImportQwen2, BpeOnlyFolderNeedsAVocabularyGgufAndThenMatches) {
   UNINER_REQUIRE_HF_REFERENCE();

@@ -9,6 +9,7 @@ product. Needs python3-torch and python3-sentencepiece.
 
   hf_reference.py make DIR [--format safetensors|safetensors-sharded|bin|bin-sharded]
                            [--arch llama|qwen2] [--seed N] [--tied] [--no-tokenizer]
+                           [--dtype f32|f16|bf16]
   hf_reference.py logits DIR TOKENS_JSON OUT_JSON   # logits [len(tokens)][vocab] of the forward
   hf_reference.py encode DIR TEXT                    # SentencePiece ids (with BOS) as JSON
   hf_reference.py malicious FILE MARKER              # a .bin whose pickle would run a command
@@ -154,7 +155,7 @@ def save(out_dir, fmt, weights):
             json.dump({"metadata": {"total_size": 0}, "weight_map": weight_map}, f)
 
 
-def make(out_dir, fmt="safetensors", arch="llama", seed=0, tied=False, tokenizer=True):
+def make(out_dir, fmt="safetensors", arch="llama", seed=0, tied=False, tokenizer=True, dtype="f32"):
     os.makedirs(out_dir, exist_ok=True)
     vocab = train_tokenizer(out_dir) if tokenizer else 400
     config = {
@@ -171,7 +172,8 @@ def make(out_dir, fmt="safetensors", arch="llama", seed=0, tied=False, tokenizer
         with open(os.path.join(out_dir, "tokenizer_config.json"), "w") as f:
             json.dump({"add_bos_token": True, "add_eos_token": False, "bos_token": "<s>",
                        "eos_token": "</s>", "unk_token": "<unk>", "tokenizer_class": "LlamaTokenizer"}, f)
-    save(out_dir, fmt, make_weights(arch, vocab, tied, seed))
+    cast = {"f32": torch.float32, "f16": torch.float16, "bf16": torch.bfloat16}[dtype]
+    save(out_dir, fmt, {k: v.to(cast) for k, v in make_weights(arch, vocab, tied, seed).items()})
 
 
 def load_weights(d):
@@ -341,7 +343,8 @@ def main(argv):
         args = argv[3:]
         opt = lambda name, default: args[args.index(name) + 1] if name in args else default
         make(argv[2], fmt=opt("--format", "safetensors"), arch=opt("--arch", "llama"),
-             seed=int(opt("--seed", "0")), tied="--tied" in args, tokenizer="--no-tokenizer" not in args)
+             seed=int(opt("--seed", "0")), tied="--tied" in args, tokenizer="--no-tokenizer" not in args,
+             dtype=opt("--dtype", "f32"))
     elif cmd == "logits":
         with open(argv[3]) as f:
             tokens = json.load(f)

@@ -81,9 +81,15 @@ HfTensorMap read_safetensors(const std::string& path) {
     HfTensor t;
     t.file = path;
     t.dtype = dtype_of(path, name, v["dtype"].get<std::string>());
+    // Dimensions bounded so that the byte count below cannot overflow: no tensor is larger
+    // than the file that holds it.
+    std::uint64_t numel = 1;
     for (const auto& d : v["shape"]) {
       if (!d.is_number_unsigned()) throw bad("a dimension is not a whole number");
-      t.shape.push_back(d.get<std::int64_t>());
+      const auto n = d.get<std::uint64_t>();
+      if (n != 0 && numel > file_size / n) throw bad("a shape larger than the file");
+      numel *= n;
+      t.shape.push_back(static_cast<std::int64_t>(n));
     }
     const auto& offs = v["data_offsets"];
     if (!offs[0].is_number_unsigned() || !offs[1].is_number_unsigned()) {

@@ -76,10 +76,19 @@ HfTensorMap read_torch_bin(const std::string& path) {
       throw InputError(path + ": tensor " + name + ": its storage data/" + t.storage->text +
                        " is missing from the archive");
     }
+    // Sizes checked against the member before any product that could overflow.
     const std::uint64_t elem = hf_dtype_size(h.dtype);
+    const std::uint64_t limit = member->second.size / elem;  // elements the member holds
     const auto storage_elems = static_cast<std::uint64_t>(t.storage->storage_numel);
-    const auto end = static_cast<std::uint64_t>(t.storage_offset) + static_cast<std::uint64_t>(h.numel());
-    if (end > storage_elems || storage_elems * elem > member->second.size) {
+    std::uint64_t numel = 1;
+    bool fits = t.storage->storage_numel >= 0 && storage_elems <= limit;
+    for (const auto d : h.shape) {
+      const auto n = static_cast<std::uint64_t>(d);
+      fits = fits && (n == 0 || numel <= limit / n);
+      if (fits) numel *= n;
+    }
+    const auto offset = static_cast<std::uint64_t>(t.storage_offset);
+    if (!fits || offset > storage_elems || numel > storage_elems - offset) {
       throw InputError(path + ": tensor " + name + " runs past the end of its storage data/" +
                        t.storage->text + " (truncated or damaged)");
     }
