@@ -97,5 +97,25 @@ TEST_F(HfRefusalBin, TruncatedBin) {
   expect_refused(import(), {path, "zip"});
 }
 
+TEST_F(HfRefusalBin, DamagedArchivesExitTwoOrImport) {
+  // Bytes of the zip headers, the pickle and the central directory damaged one place at a time:
+  // each import either succeeds (the damage hit tensor data) or exits 2 naming the file; never a
+  // crash or a runtime error.
+  const std::string path = hf_ + "/pytorch_model.bin";
+  const std::string original = testing::read_file(path);
+  const std::size_t n = original.size();
+  for (const std::size_t at : {std::size_t{10}, std::size_t{40}, std::size_t{70}, std::size_t{100},
+                               std::size_t{300}, std::size_t{1000}, n - 300, n - 100, n - 60, n - 22,
+                               n - 10}) {
+    std::string damaged = original;
+    damaged[at] = static_cast<char>(damaged[at] ^ 0x5a);
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << damaged;
+    const auto r = import();
+    EXPECT_TRUE(r.exit_code == 0 || (r.exit_code == 2 && r.err.find(path) != std::string::npos))
+        << "byte " << at << ": exit " << r.exit_code << ": " << r.err;
+    fs::remove(out_);
+  }
+}
+
 }  // namespace
 }  // namespace uniner
