@@ -90,6 +90,17 @@ TEST(HfSafetensors, ReadsWhatItWritesAndRefusesTruncation) {
             std::string::npos);
 }
 
+TEST(HfPickle, RefusesSelfReferenceAndDeepNesting) {
+  // A list appended to itself (memo 0 fetched back): a cycle no state dict has.
+  const std::string cycle("\x80\x02]q\x00h\x00" "a.", 9);
+  EXPECT_NE(message_of([&] { engine::unpickle_state_dict(cycle, "x"); }).find("contains itself"),
+            std::string::npos);
+  // 200 nested lists: refused before freeing them could exhaust the stack.
+  const std::string deep = "\x80\x02" + std::string(200, ']') + std::string(199, 'a') + ".";
+  EXPECT_NE(message_of([&] { engine::unpickle_state_dict(deep, "x"); }).find("nested more than 100"),
+            std::string::npos);
+}
+
 TEST(HfPickle, EveryDamagedVariantIsAnInputErrorOrAValue) {
   // Each byte replaced by a few values, and every truncation: the unpickler either builds a
   // value or throws InputError; it never reads out of bounds or throws anything else (the

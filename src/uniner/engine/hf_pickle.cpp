@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <map>
+#include <set>
 
 #include "uniner/error.h"
 
@@ -48,6 +49,7 @@ class Machine {
         case 0x95: bytes(8); break;                    // FRAME length (protocol 4)
         case '.': {                                    // STOP
           if (stack_.size() != 1) fail(at, "the pickle ends with " + std::to_string(stack_.size()) + " values on its stack");
+          check_graph(at, stack_.back());
           return stack_.back();
         }
         case '(': marks_.push_back(stack_.size()); break;  // MARK
@@ -65,7 +67,7 @@ class Machine {
         case 'X': push(string(uint(4))); break;        // BINUNICODE
         case 0x8c: push(string(uint(1))); break;       // SHORT_BINUNICODE (protocol 4)
         case 0x8d: push(string(uint(8))); break;       // BINUNICODE8
-        case ')': push(make(Kind::kTuple)); break;     // EMPTY_TUPLE
+        case ')': push(sequence(Kind::kTuple, {})); break;     // EMPTY_TUPLE
         case 't': push(sequence(Kind::kTuple, pop_mark(at))); break;  // TUPLE
         case 0x85: case 0x86: case 0x87: {             // TUPLE1..3
           const std::size_t n = op - 0x84u;
@@ -75,7 +77,7 @@ class Machine {
           push(sequence(Kind::kTuple, std::move(items)));
           break;
         }
-        case ']': push(make(Kind::kList)); break;      // EMPTY_LIST
+        case ']': push(sequence(Kind::kList, {})); break;      // EMPTY_LIST
         case 'l': push(sequence(Kind::kList, pop_mark(at))); break;   // LIST
         case 'a': {                                    // APPEND
           auto v = pop(at);
@@ -88,7 +90,7 @@ class Machine {
           list.insert(list.end(), items.begin(), items.end());
           break;
         }
-        case '}': push(make(Kind::kDict)); break;      // EMPTY_DICT
+        case '}': push(sequence(Kind::kDict, {})); break;      // EMPTY_DICT
         case 'd': {                                    // DICT
           auto items = pop_mark(at);
           if (items.size() % 2) fail(at, "a dict with an odd number of items");
@@ -237,9 +239,12 @@ class Machine {
     v->text = std::string(bytes(n));
     return v;
   }
-  static PickleRef sequence(Kind kind, std::vector<PickleRef> items) {
+  // Every container is remembered: a pickle can make one hold itself (DUP, APPEND), a cycle
+  // that shared_ptr would never free. Those not in an acyclic result are emptied at the end.
+  PickleRef sequence(Kind kind, std::vector<PickleRef> items) const {
     auto v = make(kind);
     v->items = std::move(items);
+    containers_.push_back(v);
     return v;
   }
 
@@ -292,12 +297,12 @@ class Machine {
     return out;
   }
 
-  PickleRef reduce(std::size_t at, const PickleRef& callable, const std::vector<PickleRef>& args) const {
+  PickleRef reduce(std::size_t at, const PickleRef& callable, const std::vector<PickleRef>& args) {
     if (callable->kind != Kind::kGlobal) fail(at, "REDUCE on a value that is not an allowed global");
     const std::string& f = callable->text;
     if (f == "collections.OrderedDict") {
       if (!args.empty()) fail(at, "OrderedDict built from arguments");
-      return make(Kind::kDict);
+      return sequence(Kind::kDict, {});
     }
     if (f == "torch._utils._rebuild_parameter") {  // (tensor, requires_grad, hooks)
       if (args.empty() || args[0]->kind != Kind::kTensor) fail(at, "a parameter without a tensor");
@@ -323,8 +328,46 @@ class Machine {
     fail(at, "REDUCE on " + f + " (not a state dict's constructor)");
   }
 
+  // The result must be a tree of bounded depth (a state dict is three levels deep): no value
+  // containing itself, and no nesting deep enough for freeing it to exhaust the stack.
+  // Depth-first with three colours: O(values + references) even when values are shared.
+  void check_graph(std::size_t at, const PickleRef& v) {
+    constexpr std::size_t kMaxDepth = 100;
+    enum { kOpen = 1, kDone = 2 };
+    std::map<const PickleValue*, int> colour;
+    std::vector<std::pair<const PickleValue*, std::size_t>> path{{v.get(), 0}};
+    colour[v.get()] = kOpen;
+    while (!path.empty()) {
+      auto& [node, next] = path.back();
+      if (next == node->items.size()) {
+        colour[node] = kDone;
+        reachable_.insert(node);
+        path.pop_back();
+        continue;
+      }
+      const PickleValue* child = node->items[next++].get();
+      const int c = colour[child];
+      if (c == kOpen) fail(at, "a value that contains itself (not a state dict)");
+      if (c == 0) {
+        if (path.size() >= kMaxDepth) fail(at, "values nested more than 100 deep (not a state dict)");
+        colour[child] = kOpen;
+        path.emplace_back(child, 0);
+      }
+    }
+  }
+
+ public:
+  ~Machine() {
+    for (auto& c : containers_) {
+      if (!reachable_.count(c.get())) c->items.clear();
+    }
+  }
+
+ private:
   std::string_view d_;
   std::string source_;
+  mutable std::vector<PickleRef> containers_;
+  std::set<const PickleValue*> reachable_;
   std::size_t pos_ = 0;
   std::vector<PickleRef> stack_;
   std::vector<std::size_t> marks_;
