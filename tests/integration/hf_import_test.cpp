@@ -152,6 +152,26 @@ TEST(HfExport, RoundTripKeepsLogitsTensorsTokenizerAndTemplate) {
   EXPECT_NE(st.find("\"BF16\""), std::string::npos);
 }
 
+TEST(HfExport, TheRealLlamaVocabularyBecomesATokenizerModelThatTokenizesAsLlamaCpp) {
+  // UniNER-7B's vocabulary (32000 SentencePiece pieces with byte fallback), from llama.cpp's
+  // tree: the tokenizer.model written from its GGUF metadata, loaded by SentencePiece itself,
+  // gives llama.cpp's tokens.
+  UNINER_REQUIRE_HF_REFERENCE();
+  TempDir tmp;
+  const std::string vocab = std::string(UNINER_LLAMA_CPP_DIR) + "/models/ggml-vocab-llama-spm.gguf";
+  const std::string m = tmp.file("m.gguf"), out = tmp.file("hf");
+  ASSERT_EQ(run_command(bin() + " init-model --vocab " + vocab + " -o " + m + " --dim 64 --layers 1").exit_code, 0);
+  const auto e = run_command(bin() + " export -m " + m + " --hf " + out);
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  const auto llama = Vocab::load(vocab);
+  for (const std::string text : {"Aspirin was developed by Bayer in Leverkusen.", "\xC3\x89mile Zola, 1840-1902",
+                                 "What describes drug in the text?", "tabs\tand\nnew lines \xE2\x98\x83 \xF0\x9D\x94\x98"}) {
+    const auto ids = llama.tokenize(text, /*add_bos=*/true, /*parse_special=*/false);
+    const auto sp = hf_reference("encode " + out + " " + testing::shell_quote(text)).out;
+    EXPECT_EQ(nlohmann::json::parse(sp), nlohmann::json(ids)) << text;
+  }
+}
+
 TEST(HfImport, QuantizesThroughLlamaCpp) {
   UNINER_REQUIRE_HF_REFERENCE();
   TempDir tmp;
