@@ -172,6 +172,31 @@ TEST(HfExport, TheRealLlamaVocabularyBecomesATokenizerModelThatTokenizesAsLlamaC
   }
 }
 
+TEST(HfExport, TheRealLlamaVocabularyComesBackAsLlamaCppsConverterWroteIt) {
+  // ggml-vocab-llama-spm.gguf is llama.cpp's converter's output for LLaMA's tokenizer.model.
+  // Exported as tokenizer.model and imported again, every tokenizer key is the same: tokens,
+  // scores, types, special ids and flags. No Python needed.
+  TempDir tmp;
+  const std::string vocab = std::string(UNINER_LLAMA_CPP_DIR) + "/models/ggml-vocab-llama-spm.gguf";
+  const std::string m = tmp.file("m.gguf"), out = tmp.file("hf"), back = tmp.file("back.gguf");
+  ASSERT_EQ(run_command(bin() + " init-model --vocab " + vocab + " -o " + m + " --dim 64 --layers 1").exit_code, 0);
+  ASSERT_EQ(run_command(bin() + " export -m " + m + " --hf " + out).exit_code, 0);
+  const auto r = run_command(bin() + " import-hf " + out + " -o " + back);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto a = engine::read_tokenizer_keys(vocab), b = engine::read_tokenizer_keys(back);
+  EXPECT_EQ(a.model, b.model);
+  EXPECT_EQ(a.pre, b.pre);
+  EXPECT_EQ(a.tokens, b.tokens);
+  EXPECT_EQ(a.scores, b.scores);
+  EXPECT_EQ(a.types, b.types);
+  EXPECT_EQ(a.bos, b.bos);
+  EXPECT_EQ(a.eos, b.eos);
+  EXPECT_EQ(a.unk, b.unk);
+  EXPECT_EQ(a.pad, b.pad);
+  EXPECT_EQ(a.add_bos, b.add_bos);
+  EXPECT_EQ(a.add_eos, b.add_eos);
+}
+
 TEST(HfImport, QuantizesThroughLlamaCpp) {
   UNINER_REQUIRE_HF_REFERENCE();
   TempDir tmp;
