@@ -92,10 +92,10 @@ TEST(TrainStudent, MaskedLabelsNeverReachTheGradient) {
     e.trained.push_back(i >= 10 && i < 16 ? 1 : 0);
   }
   const auto grads = [&](const Batch& b) {
-    for (const auto& p : student.parameters()) p.mutable_grad() = torch::Tensor();
+    for (const auto& p : student.trainable()) p.mutable_grad() = torch::Tensor();
     loss_sum(student, b).backward();
     std::vector<torch::Tensor> g;
-    for (const auto& p : student.parameters()) g.push_back(p.grad().clone());
+    for (const auto& p : student.trainable()) g.push_back(p.grad().clone());
     return g;
   };
   const auto same = [](const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b) {

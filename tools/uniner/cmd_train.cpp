@@ -19,6 +19,8 @@ void on_signal(int) { g_stop = 1; }
 
 const Choices<ExampleTokenization> kTokenizations = {{"original", ExampleTokenization::kOriginal},
                                                      {"aligned", ExampleTokenization::kAligned}};
+const Choices<LoraTargets> kLoraTargets = {{"attn", LoraTargets::kAttention},
+                                           {"attn+mlp", LoraTargets::kAttentionMlp}};
 
 }  // namespace
 
@@ -60,6 +62,14 @@ Runner add_train_command(CLI::App& app) {
              "aligned: exactly the tokens inference feeds; original: the original's segments "
              "byte for byte (see docs/training.md)");
   add_choice(cmd, "--outtype", t.out_type, kFloatTypes, "Matrix type of the written student");
+  cmd->add_option("--lora-rank", t.lora_rank,
+                  "LoRA: train rank-R adapters on a frozen base (0 = full tuning)")
+      ->capture_default_str();
+  cmd->add_option("--lora-alpha", t.lora_alpha, "LoRA scale numerator: alpha / rank (0 = 2 x rank)");
+  add_choice(cmd, "--lora-targets", t.lora_targets, kLoraTargets,
+             "Projections with adapters: attention, or attention and MLP");
+  auto* adapter = cmd->add_option("--lora-adapter-out", t.lora_adapter_out,
+                                  "Also (or only) write the adapters as a llama.cpp LoRA GGUF");
   cmd->add_option("--checkpoint-dir", t.checkpoint_dir, "Checkpoints (default: OUT.ckpt)");
   cmd->add_option("--checkpoint-every", t.checkpoint_every,
                   "Optimizer steps between checkpoints (also when interrupted)")
@@ -75,7 +85,7 @@ Runner add_train_command(CLI::App& app) {
                   "Write every conversation as tokens + trained flags (JSON Lines) and exit");
   add_strict(cmd, t.strict);
   add_quiet(cmd, o->quiet);
-  return [o, out] {
+  return [o, out, adapter] {
     auto& t = o->lib;
     if (o->show_example >= 0) {
       std::fputs(show_example(t, static_cast<std::size_t>(o->show_example)).c_str(), stdout);
@@ -86,7 +96,10 @@ Runner add_train_command(CLI::App& app) {
       std::fprintf(stderr, "train: wrote %zu examples to %s\n", n, o->dump_examples.c_str());
       return 0;
     }
-    if (out->count() == 0) throw InputError("--out is required (the trained student's path)");
+    if (out->count() == 0 && adapter->count() == 0) {
+      throw InputError("--out is required (the trained student's path; with LoRA, "
+                       "--lora-adapter-out may replace it)");
+    }
     ProgressLine line("train");
     TrainCallbacks cb;
     cb.warning = [&](const std::string& w) { line.message("warning: ", w); };

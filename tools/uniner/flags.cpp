@@ -113,6 +113,10 @@ void add_model_flags(CLI::App* cmd, ModelFlags& f, bool required) {
   cmd->add_option("-g,--gpu-layers,--n-gpu-layers", o.gpu_layers,
                   "Layers offloaded to a GPU (needs a GPU build of llama.cpp; also -ngl)")
       ->capture_default_str();
+  cmd->add_option("--lora", o.lora_path, "A LoRA adapter GGUF applied to the model")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--lora-scale", o.lora_scale, "Scale of the adapter's delta")
+      ->capture_default_str();
 }
 
 Model load_model(const ModelFlags& f) {

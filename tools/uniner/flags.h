@@ -101,7 +101,7 @@ struct ModelFlags {
 };
 // -m/--model (required unless `required` is false), -t/--threads, -c/--ctx-size,
 // -b/--batch-size, --ubatch-size, -p/--parallel, -g/--gpu-layers (alias --n-gpu-layers; main
-// also accepts llama.cpp's -ngl).
+// also accepts llama.cpp's -ngl), --lora FILE, --lora-scale S.
 void add_model_flags(CLI::App* cmd, ModelFlags& flags, bool required = true);
 // Loads the model; warns on stderr when GPU layers are asked of a build without a GPU backend.
 Model load_model(const ModelFlags& flags);

@@ -31,6 +31,10 @@ struct ModelOptions {
   int ubatch_size = 512;    // physical micro-batch
   int gpu_layers = 0;       // layers offloaded to a GPU (needs a GPU build of llama.cpp)
   int parallel = 64;        // most sequences decoded together (1..256)
+  // A LoRA adapter (llama.cpp's adapter GGUF, e.g. `uniner train --lora-adapter-out`) applied to
+  // every context of the model, its delta scaled by lora_scale; empty: none.
+  std::string lora_path;
+  float lora_scale = 1.0f;
 };
 
 // Whether this build of llama.cpp can offload layers to a GPU. When it cannot,
@@ -40,7 +44,7 @@ bool gpu_offload_supported();
 class Model {
  public:
   // Throws InputError for bad options, a missing file, a non-GGUF file, a model llama.cpp cannot
-  // load, a vocabulary without an end-of-sequence token, or a template whose separator is not
+  // load, an adapter llama.cpp cannot load for it (another architecture or shape), a vocabulary without an end-of-sequence token, or a template whose separator is not
   // one end-of-sequence token.
   static Model load(const std::string& path, const ModelOptions& options = {});
 

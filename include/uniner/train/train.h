@@ -44,6 +44,9 @@ namespace uniner {
 // scratch that way answers garbage to the original prompt).
 enum class ExampleTokenization { kOriginal, kAligned };
 
+// Which projections get LoRA adapters: attention (q, k, v, output), or also the MLP's.
+enum class LoraTargets { kAttention, kAttentionMlp };
+
 
 struct TrainOptions {
   std::string base_path;                // GGUF to start from (F32/F16/BF16 tensors)
@@ -72,6 +75,14 @@ struct TrainOptions {
   std::string metrics_path;    // JSON Lines of the run; empty: out_path + ".metrics.jsonl"
   std::string chart_path;      // loss curve SVG; empty: out_path + ".loss.svg"
   bool strict = false;         // a bad record stops the run instead of being skipped
+  // LoRA (docs/training.md): rank > 0 freezes the base and trains low-rank adapters only (no
+  // optimizer state for the base). out_path then gets the adapters merged into a full model,
+  // and lora_adapter_out (if set) the adapters alone, as llama.cpp's adapter GGUF; one of the
+  // two may be empty.
+  int lora_rank = 0;
+  float lora_alpha = 0;        // 0: twice the rank
+  LoraTargets lora_targets = LoraTargets::kAttention;
+  std::string lora_adapter_out;
 };
 
 struct TrainProgress {

@@ -91,12 +91,9 @@ struct GenCounters {
   std::atomic<std::uint64_t> decode_microseconds = 0;
 };
 
-// KV cells and sequence ids a job needs when alone in the context, at most.
-std::size_t cells_needed(const GenJob& job, int max_new_tokens);
-
 // Shared mode. One per context, kept across runs so that the root stays decoded. Each job must
-// fit the context alone (cells_needed <= cells for jobs, queries <= sequence ids for jobs); the
-// extractor guarantees it.
+// fit the context alone (its prompt plus max_new_tokens per query within cells_for_jobs(), its
+// queries within sequences_for_jobs()); the extractor guarantees it.
 class Scheduler {
  public:
   Scheduler(llama_context* ctx, GenOptions options);
@@ -123,6 +120,7 @@ void generate_naive(llama_context* ctx, const GenOptions& options, const JobSour
 
 // llama_decode, throwing Error with its code on failure.
 void decode_or_throw(llama_context* ctx, const llama_batch& batch);
+[[noreturn]] void throw_decode_error(int32_t rc);
 
 // The logits of batch index `i` of the last decode. Throws Error when llama.cpp has none for it
 // (llama_get_logits_ith returned a null pointer).

@@ -52,6 +52,14 @@ Model Model::load(const std::string& path, const ModelOptions& options) {
   const Vocab& v = impl->vocab;
   if (v.eos() < 0) throw InputError(path + ": the vocabulary has no end-of-sequence token");
   impl->prompt = v.prompt_template();
+  if (!options.lora_path.empty()) {
+    engine::ErrorLogCapture why;  // llama.cpp logs the reason: it becomes the message
+    impl->lora = llama_adapter_lora_init(impl->model.get(), options.lora_path.c_str());
+    if (impl->lora == nullptr) {
+      throw InputError(options.lora_path + ": cannot apply this LoRA adapter to " + path + ": " +
+                       (why.text().empty() ? "llama.cpp refused it" : why.text()));
+    }
+  }
   // The separator ends every answer: it must be one token at which generation stops.
   const auto sep = v.tokenize(impl->prompt.separator, /*add_bos=*/false, /*parse_special=*/true);
   if (sep.size() != 1 || !v.is_end_of_generation(sep[0])) {
@@ -97,6 +105,13 @@ engine::ContextPtr Model::Impl::new_context() const {
   if (!ctx) {
     throw Error(path + ": cannot create a llama.cpp context (ctx " +
                 std::to_string(options.context_size) + "); a smaller context needs less memory");
+  }
+  if (lora != nullptr) {
+    float scale = options.lora_scale;
+    llama_adapter_lora* adapters[] = {lora};
+    if (llama_set_adapters_lora(ctx.get(), adapters, 1, &scale) != 0) {
+      throw Error(options.lora_path + ": llama.cpp could not apply the adapter to a context");
+    }
   }
   return ctx;
 }

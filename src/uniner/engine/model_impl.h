@@ -13,6 +13,7 @@ struct Model::Impl {
   Vocab vocab;  // borrows the model's vocabulary
   PromptTemplate prompt;  // read from the file's metadata at load
   std::string path;
+  llama_adapter_lora* lora = nullptr;  // owned by the model (freed with it), or null
 
   // A fresh context sized by `options` (kv_unified: sequences share the cells, seq_cp is free).
   engine::ContextPtr new_context() const;

@@ -55,7 +55,7 @@ void save_checkpoint(const std::string& dir, const CheckpointState& s, const Stu
   fs::remove_all(tmp, ec);
   fs::create_directories(tmp, ec);
   if (ec) throw Error(tmp.string() + ": cannot create: " + ec.message());
-  student.save((tmp / "model.gguf").string(), tokenizer_from, prompt, engine::WeightType::kF32);
+  student.save_checkpoint_weights(tmp.string(), tokenizer_from, prompt);
   try {
     torch::save(optimizer, (tmp / "optimizer.pt").string());
   } catch (const c10::Error& e) {
@@ -118,7 +118,7 @@ CheckpointState load_checkpoint(const std::string& path, std::uint64_t fingerpri
                      "files, tokenization, batch, accumulation, length, epochs, steps, rate and "
                      "seed must be the same to resume)");
   }
-  student.load(engine::ModelFile::open((fs::path(path) / "model.gguf").string()));
+  student.load_checkpoint_weights(path);
   try {
     torch::load(optimizer, (fs::path(path) / "optimizer.pt").string());
   } catch (const c10::Error& e) {

@@ -1,5 +1,6 @@
 // Checkpoints of a training run: dir/step-<N>/ holds model.gguf (the F32 weights: a model
-// `uniner extract` loads as it is), optimizer.pt (AdamW's moments and step counts) and
+// `uniner extract` loads as it is; with LoRA, adapter.gguf: `extract --lora` applies it to the
+// base), optimizer.pt (AdamW's moments and step counts) and
 // state.json (the step, the seed and a fingerprint of the data and the options). Everything else
 // a resumed run needs (data order, pair order, schedule) is a pure function of the seed and the
 // step. A checkpoint is written under a temporary name and renamed when complete, so a kill at

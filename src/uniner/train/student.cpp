@@ -30,13 +30,50 @@ Student::Student(engine::ModelShape shape) : shape_(std::move(shape)) {
                        get(b + "attn_output.weight"), get(b + "attn_q.bias"),
                        get(b + "attn_k.bias"), get(b + "attn_v.bias"), get(b + "ffn_norm.weight"),
                        get(b + "ffn_gate.weight"), get(b + "ffn_up.weight"),
-                       get(b + "ffn_down.weight")});
+                       get(b + "ffn_down.weight"), b});
   }
   // theta_i = base^(-2i / head_dim), as llama.cpp's rope with n_dims = head_dim.
   const auto hd = shape_.head_dim();
   inv_freq_ = torch::pow(static_cast<double>(shape_.rope_base),
                          -torch::arange(0, hd, 2, torch::kFloat64) / static_cast<double>(hd))
                   .to(torch::kFloat32);
+}
+
+Student::~Student() = default;
+
+void Student::add_lora(int rank, float alpha, LoraTargets targets, std::uint64_t seed) {
+  lora_ = std::make_unique<LoraAdapters>(specs_, rank, alpha, targets, seed);
+  for (auto& p : params_) p.requires_grad_(false);
+}
+
+std::vector<torch::Tensor> Student::trainable() const {
+  return lora_ ? lora_->parameters() : params_;
+}
+
+void Student::save_checkpoint_weights(const std::string& dir, const std::string& tokenizer_from,
+                                      const PromptTemplate& prompt) const {
+  if (lora_) {
+    lora_->save(dir + "/adapter.gguf", shape_.arch);
+  } else {
+    save(dir + "/model.gguf", tokenizer_from, prompt, engine::WeightType::kF32);
+  }
+}
+
+void Student::load_checkpoint_weights(const std::string& dir) {
+  if (lora_) {
+    lora_->load(dir + "/adapter.gguf");
+  } else {
+    load(engine::ModelFile::open(dir + "/model.gguf"));
+  }
+}
+
+torch::Tensor Student::project(const torch::Tensor& x, const torch::Tensor& w,
+                               const std::string& name, const torch::Tensor& bias) const {
+  auto y = torch::linear(x, w, bias);
+  if (const LoraPair* p = lora_ ? lora_->find(name) : nullptr) {
+    y = y + torch::linear(torch::linear(x, p->a), p->b) * lora_->scale();
+  }
+  return y;
 }
 
 void Student::load(const engine::ModelFile& file) {
@@ -56,8 +93,15 @@ void Student::load(const engine::ModelFile& file) {
 void Student::save(const std::string& path, const std::string& tokenizer_from,
                    const PromptTemplate& prompt, engine::WeightType type) const {
   std::vector<engine::TensorData> data;
+  std::vector<torch::Tensor> merged;  // W + scale * B A of the adapted matrices, kept alive
+  torch::NoGradGuard no_grad;
   for (std::size_t i = 0; i < specs_.size(); ++i) {
-    data.push_back({specs_[i].name, specs_[i].shape, params_[i].data_ptr<float>()});
+    const float* values = params_[i].data_ptr<float>();
+    if (const LoraPair* p = lora_ ? lora_->find(specs_[i].name) : nullptr) {
+      merged.push_back((params_[i] + torch::matmul(p->b, p->a) * lora_->scale()).contiguous());
+      values = merged.back().data_ptr<float>();
+    }
+    data.push_back({specs_[i].name, specs_[i].shape, values});
   }
   engine::ModelWriteOptions o;
   o.tokenizer_from = tokenizer_from;
@@ -99,9 +143,9 @@ torch::Tensor Student::hidden(const torch::Tensor& tokens) const {
 
   for (const auto& L : layers_) {
     auto h = rms_norm(x, L.attn_norm);
-    auto q = torch::linear(h, L.wq, L.bq).view({B, T, H, hd});
-    auto k = torch::linear(h, L.wk, L.bk).view({B, T, KV, hd});
-    auto v = torch::linear(h, L.wv, L.bv).view({B, T, KV, hd});
+    auto q = project(h, L.wq, L.prefix + "attn_q.weight", L.bq).view({B, T, H, hd});
+    auto k = project(h, L.wk, L.prefix + "attn_k.weight", L.bk).view({B, T, KV, hd});
+    auto v = project(h, L.wv, L.prefix + "attn_v.weight", L.bv).view({B, T, KV, hd});
     q = rope(q, cos, sin).transpose(1, 2);  // [B, H, T, hd]
     k = rope(k, cos, sin).transpose(1, 2);
     v = v.transpose(1, 2);
@@ -113,10 +157,11 @@ torch::Tensor Student::hidden(const torch::Tensor& tokens) const {
     scores = scores.masked_fill(causal, -std::numeric_limits<float>::infinity());
     auto attn = torch::matmul(torch::softmax(scores, -1).to(v.scalar_type()), v);
     attn = attn.transpose(1, 2).reshape({B, T, shape_.dim});
-    x = x + torch::linear(attn, L.wo).to(torch::kFloat32);
+    x = x + project(attn, L.wo, L.prefix + "attn_output.weight").to(torch::kFloat32);
     auto f = rms_norm(x, L.ffn_norm);
-    x = x + torch::linear(torch::silu(torch::linear(f, L.gate)) * torch::linear(f, L.up), L.down)
-                .to(torch::kFloat32);
+    auto gated = torch::silu(project(f, L.gate, L.prefix + "ffn_gate.weight")) *
+                 project(f, L.up, L.prefix + "ffn_up.weight");
+    x = x + project(gated, L.down, L.prefix + "ffn_down.weight").to(torch::kFloat32);
   }
   return x;
 }

@@ -68,23 +68,31 @@ double dev_loss(const Student& student, const std::vector<ConversationTokens>& d
 void check_options(const TrainOptions& o) {
   const auto bad = [](const std::string& why) { return InputError("train: " + why); };
   if (o.data_paths.empty()) throw bad("no training data file");
-  if (o.base_path.empty() || o.out_path.empty()) throw bad("a base model and an output are needed");
+  if (o.base_path.empty() || (o.out_path.empty() && o.lora_adapter_out.empty()))
+    throw bad("a base model and an output are needed");
+  if (o.lora_rank < 0 || o.lora_alpha < 0) throw bad("the LoRA rank and alpha must not be negative");
+  if (!o.lora_adapter_out.empty() && o.lora_rank == 0)
+    throw bad("an adapter output needs LoRA (--lora-rank R)");
   if (o.epochs < 1 && o.max_steps < 1) throw bad("epochs or the step limit must be positive");
   if (o.batch < 1 || o.grad_accum < 1 || o.max_len < 8)
     throw bad("batch and accumulation must be >= 1 and the length >= 8");
   if (!(o.lr > 0) || o.weight_decay < 0 || o.warmup_ratio < 0 || o.warmup_ratio >= 1 ||
       o.clip < 0 || o.dev_fraction < 0 || o.dev_fraction >= 1)
     throw bad("rate > 0, decay >= 0, warmup ratio and dev fraction in [0, 1), clip >= 0");
-  for (const auto& in : o.data_paths) refuse_same_file(in, o.out_path);
-  refuse_same_file(o.base_path, o.out_path);
+  for (const auto& out : {o.out_path, o.lora_adapter_out}) {
+    if (out.empty()) continue;
+    for (const auto& in : o.data_paths) refuse_same_file(in, out);
+    refuse_same_file(o.base_path, out);
+  }
 }
 
 std::uint64_t run_fingerprint(const TrainOptions& o, std::uint64_t data) {
   char buf[512];
-  std::snprintf(buf, sizeof buf, "%d|%ld|%.9g|%.9g|%.9g|%.9g|%d|%d|%d|%d|%llu|%d", o.epochs,
-                o.max_steps, o.lr, o.weight_decay, o.warmup_ratio, o.clip, o.batch, o.grad_accum,
-                o.max_len, o.bf16 ? 1 : 0, static_cast<unsigned long long>(o.seed),
-                static_cast<int>(o.tokenization));
+  std::snprintf(buf, sizeof buf, "%d|%ld|%.9g|%.9g|%.9g|%.9g|%d|%d|%d|%d|%llu|%d|%d|%.9g|%d",
+                o.epochs, o.max_steps, o.lr, o.weight_decay, o.warmup_ratio, o.clip, o.batch,
+                o.grad_accum, o.max_len, o.bf16 ? 1 : 0, static_cast<unsigned long long>(o.seed),
+                static_cast<int>(o.tokenization), o.lora_rank, o.lora_alpha,
+                static_cast<int>(o.lora_targets));
   return hash64(buf, std::strlen(buf), data);
 }
 
@@ -95,9 +103,11 @@ TrainReport train_student(const TrainOptions& options, const TrainCallbacks& cb)
   using namespace train;
   TrainOptions o = options;
   check_options(o);
-  if (o.checkpoint_dir.empty()) o.checkpoint_dir = o.out_path + ".ckpt";
-  if (o.metrics_path.empty()) o.metrics_path = o.out_path + ".metrics.jsonl";
-  if (o.chart_path.empty()) o.chart_path = o.out_path + ".loss.svg";
+  if (o.lora_rank > 0 && o.lora_alpha == 0) o.lora_alpha = 2.0f * static_cast<float>(o.lora_rank);
+  const std::string& named = o.out_path.empty() ? o.lora_adapter_out : o.out_path;
+  if (o.checkpoint_dir.empty()) o.checkpoint_dir = named + ".ckpt";
+  if (o.metrics_path.empty()) o.metrics_path = named + ".metrics.jsonl";
+  if (o.chart_path.empty()) o.chart_path = named + ".loss.svg";
   const int threads = o.threads > 0 ? o.threads
                                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   torch::set_num_threads(threads);
@@ -123,13 +133,17 @@ TrainReport train_student(const TrainOptions& options, const TrainCallbacks& cb)
 
   Student student(base.shape());
   student.load(base);
+  if (o.lora_rank > 0) student.add_lora(o.lora_rank, o.lora_alpha, o.lora_targets, o.seed);
+  const std::vector<torch::Tensor> trainable = student.trainable();
   std::vector<torch::Tensor> decay, no_decay;  // as Hugging Face: no decay on norms and biases
-  for (const auto& p : student.parameters()) (p.dim() >= 2 ? decay : no_decay).push_back(p);
+  for (const auto& p : trainable) (p.dim() >= 2 ? decay : no_decay).push_back(p);
   std::vector<torch::optim::OptimizerParamGroup> groups;
   groups.emplace_back(decay, std::make_unique<torch::optim::AdamWOptions>(
                                  torch::optim::AdamWOptions(o.lr).weight_decay(o.weight_decay)));
-  groups.emplace_back(no_decay, std::make_unique<torch::optim::AdamWOptions>(
-                                    torch::optim::AdamWOptions(o.lr).weight_decay(0)));
+  if (!no_decay.empty()) {  // LoRA trains matrices only
+    groups.emplace_back(no_decay, std::make_unique<torch::optim::AdamWOptions>(
+                                      torch::optim::AdamWOptions(o.lr).weight_decay(0)));
+  }
   torch::optim::AdamW optimizer(std::move(groups));
 
   const std::uint64_t fingerprint = run_fingerprint(o, data.fingerprint);
@@ -193,7 +207,7 @@ TrainReport train_student(const TrainOptions& options, const TrainCallbacks& cb)
     }
     double grad_norm = 0;
     if (o.clip > 0) {
-      grad_norm = torch::nn::utils::clip_grad_norm_(student.parameters(), o.clip);
+      grad_norm = torch::nn::utils::clip_grad_norm_(trainable, o.clip);
     }
     const double lr = learning_rate(o.lr, step, warmup, total);
     for (auto& g : optimizer.param_groups()) static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
@@ -235,7 +249,8 @@ TrainReport train_student(const TrainOptions& options, const TrainCallbacks& cb)
   report.dev_loss = progress.dev_loss;
   log.write_chart(o.chart_path);
   if (!report.interrupted) {
-    student.save(o.out_path, o.base_path, prompt, o.out_type);
+    if (!o.out_path.empty()) student.save(o.out_path, o.base_path, prompt, o.out_type);
+    if (!o.lora_adapter_out.empty()) student.lora()->save(o.lora_adapter_out, base.shape().arch);
   }
   return report;
 }
