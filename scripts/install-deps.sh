@@ -27,7 +27,6 @@ if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
 packages=(g++ cmake make git ca-certificates pkg-config
   nlohmann-json3-dev libcli11-dev libcpp-httplib-dev libssl-dev libicu-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev python3
-  libsentencepiece-dev  # tokenizer.model of Hugging Face LLaMA folders (import-hf)
   python3-torch python3-sentencepiece python3-numpy  # the tests' independent HF reference
   clang libclang-rt-14-dev)  # the sanitizer and fuzz pass (scripts/test-sanitizers.sh)
 if [ "$want_training" = 1 ]; then

@@ -1,6 +1,7 @@
-// The Hugging Face weight readers on hand-made input, without Python: the restricted unpickler
-// (what it builds, what it refuses, that no damaged pickle gets past it other than as an
-// InputError) and safetensors (written then read, truncation).
+// The Hugging Face readers on hand-made input, without Python: the restricted unpickler (what it
+// builds, what it refuses, that no damaged pickle gets past it other than as an InputError),
+// safetensors (written then read, truncation), SentencePiece's tokenizer.model (written then
+// read, damaged).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -8,6 +9,7 @@
 
 #include "engine/hf_pickle.h"
 #include "engine/hf_safetensors.h"
+#include "engine/hf_tokenizer.h"
 #include "support/test_support.h"
 #include "uniner/error.h"
 
@@ -122,6 +124,49 @@ TEST(HfPickle, EveryDamagedVariantIsAnInputErrorOrAValue) {
   }
   EXPECT_GT(refused, kStateDict.size());
   EXPECT_GT(built, 0u);
+}
+
+TEST(HfSentencePiece, ReadsWhatItWritesAndNothingElse) {
+  engine::TokenizerKeys k;
+  k.tokens = {"<unk>", "<s>", "</s>", "\xE2\x96\x81the", "<0x0A>", "x"};
+  k.scores = {0, 0, 0, -1.5f, 0, -7.25f};
+  k.types = {2, 3, 3, 1, 6, 4};
+  k.unk = 0, k.bos = 1, k.eos = 2;
+  const std::string proto = engine::sentencepiece_model_proto(k);
+  const auto m = engine::parse_sentencepiece_model(proto, "t.model");
+  EXPECT_EQ(m.pieces, k.tokens);
+  EXPECT_EQ(m.scores, k.scores);
+  EXPECT_EQ(m.types, k.types);
+  EXPECT_EQ(m.unk_id, 0);
+  EXPECT_EQ(m.bos_id, 1);
+  EXPECT_EQ(m.eos_id, 2);
+  EXPECT_EQ(m.pad_id, -1);  // written as a ten-byte varint, read back negative
+
+  EXPECT_NE(message_of([] { engine::parse_sentencepiece_model("", "t.model"); }).find("t.model: not a SentencePiece model: no pieces"),
+            std::string::npos);
+  EXPECT_NE(message_of([] { engine::parse_sentencepiece_model("{\"model\": 1}", "t.model"); })
+                .find("not a SentencePiece model"),
+            std::string::npos);
+  std::size_t refused = 0;
+  for (std::size_t i = 0; i < proto.size(); ++i) {
+    for (const int b : {0x00, 0x7f, 0x80, 0xff}) {
+      std::string damaged = proto;
+      damaged[i] = static_cast<char>(b);
+      try {
+        engine::parse_sentencepiece_model(damaged, "t.model");
+      } catch (const InputError&) {
+        ++refused;
+      }
+    }
+    if (i > 0) {
+      try {
+        engine::parse_sentencepiece_model(proto.substr(0, i), "t.model");
+      } catch (const InputError&) {
+        ++refused;
+      }
+    }
+  }
+  EXPECT_GT(refused, 0u);
 }
 
 }  // namespace

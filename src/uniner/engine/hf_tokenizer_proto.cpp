@@ -1,6 +1,6 @@
-// A SentencePiece tokenizer.model from GGUF tokenizer metadata (hf_tokenizer.h). The protobuf
-// is written by hand (Debian's libsentencepiece-dev ships no sentencepiece_model.pb.h): the few
-// fields of sentencepiece_model.proto that a BPE vocabulary with byte fallback needs.
+// SentencePiece's tokenizer.model (a protobuf ModelProto) read and written by hand
+// (hf_tokenizer.h): the few fields of sentencepiece_model.proto a vocabulary needs. No protobuf
+// library: libsentencepiece's bundled one clashes with libtorch's (see parse_sentencepiece_model).
 #include <cstring>
 
 #include "engine/hf_tokenizer.h"
@@ -50,7 +50,104 @@ class Proto {
   std::string out_;
 };
 
+// A bounds-checked reader of protobuf's wire format.
+class Wire {
+ public:
+  Wire(std::string_view data, const std::string& source) : d_(data), source_(source) {}
+  bool done() const { return pos_ >= d_.size(); }
+  std::uint64_t varint() {
+    std::uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (pos_ >= d_.size()) bad("a number runs past the end");
+      const auto b = static_cast<unsigned char>(d_[pos_++]);
+      v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
+      if (!(b & 0x80)) return v;
+    }
+    bad("a number longer than 10 bytes");
+  }
+  std::string_view bytes(std::uint64_t n) {
+    if (n > d_.size() - pos_) bad("a field runs past the end");
+    const auto s = d_.substr(pos_, static_cast<std::size_t>(n));
+    pos_ += static_cast<std::size_t>(n);
+    return s;
+  }
+  float fixed32_float() {
+    const auto b = bytes(4);
+    float f;
+    std::memcpy(&f, b.data(), 4);
+    return f;
+  }
+  // The next field's number and wire type; false at the end.
+  bool field(int& number, int& wire) {
+    if (done()) return false;
+    const std::uint64_t key = varint();
+    number = static_cast<int>(key >> 3), wire = static_cast<int>(key & 7);
+    if (number == 0) bad("a field numbered 0");
+    return true;
+  }
+  void skip(int wire) {
+    switch (wire) {
+      case 0: varint(); return;
+      case 1: bytes(8); return;
+      case 2: bytes(varint()); return;
+      case 5: bytes(4); return;
+      default: bad("wire type " + std::to_string(wire) + " (not in a SentencePiece model)");
+    }
+  }
+  [[noreturn]] void bad(const std::string& why) const {
+    throw InputError(source_ + ": not a SentencePiece model: " + why);
+  }
+
+ private:
+  std::string_view d_;
+  const std::string& source_;
+  std::size_t pos_ = 0;
+};
+
 }  // namespace
+
+SentencePieceModel parse_sentencepiece_model(std::string_view bytes, const std::string& source) {
+  SentencePieceModel m;
+  Wire w(bytes, source);
+  int number = 0, wire = 0;
+  while (w.field(number, wire)) {
+    if (number == kModelPieces && wire == 2) {
+      Wire p(w.bytes(w.varint()), source);
+      std::string text;
+      float score = 0;
+      std::int32_t type = 1;  // NORMAL, the proto's default
+      while (p.field(number, wire)) {
+        if (number == kPieceText && wire == 2) {
+          text = std::string(p.bytes(p.varint()));
+        } else if (number == kPieceScore && wire == 5) {
+          score = p.fixed32_float();
+        } else if (number == kPieceType && wire == 0) {
+          type = static_cast<std::int32_t>(p.varint());
+        } else {
+          p.skip(wire);
+        }
+      }
+      m.pieces.push_back(std::move(text));
+      m.scores.push_back(score);
+      m.types.push_back(type);
+    } else if (number == kModelTrainerSpec && wire == 2) {
+      Wire t(w.bytes(w.varint()), source);
+      while (t.field(number, wire)) {
+        // int32 fields: a negative id is a ten-byte varint of its 64-bit two's complement.
+        const auto id = [&] { return static_cast<std::int64_t>(static_cast<std::int32_t>(t.varint())); };
+        if (wire == 0 && number == kTrainerUnkId) m.unk_id = id();
+        else if (wire == 0 && number == kTrainerBosId) m.bos_id = id();
+        else if (wire == 0 && number == kTrainerEosId) m.eos_id = id();
+        else if (wire == 0 && number == kTrainerPadId) m.pad_id = id();
+        else t.skip(wire);
+      }
+    } else {
+      w.skip(wire);
+    }
+  }
+  if (m.pieces.empty()) w.bad("no pieces");
+  return m;
+}
 
 std::string sentencepiece_model_proto(const TokenizerKeys& k) {
   if (k.model != "llama") {

@@ -1,9 +1,8 @@
 // tokenizer.model and its companions to TokenizerKeys (hf_tokenizer.h), after
 // convert_hf_to_gguf.py's _create_vocab_sentencepiece and gguf-py's SpecialVocab.
-#include <sentencepiece_processor.h>
-
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "engine/hf_tokenizer.h"
@@ -55,10 +54,10 @@ TokenizerKeys read_hf_tokenizer(const std::string& dir, const HfConfig& config) 
     }
     throw InputError(model_path + ": missing (a LLaMA folder has a SentencePiece tokenizer.model)");
   }
-  sentencepiece::SentencePieceProcessor sp;
-  if (const auto st = sp.Load(model_path); !st.ok()) {
-    throw InputError(model_path + ": not a SentencePiece model: " + st.ToString());
-  }
+  std::ifstream in(model_path, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof()) throw Error(model_path + ": read failed");
+  const SentencePieceModel sp = parse_sentencepiece_model(bytes, model_path);
   const std::int64_t n = config.shape.vocab_size;
   TokenizerKeys k;
   k.model = "llama";
@@ -67,16 +66,15 @@ TokenizerKeys read_hf_tokenizer(const std::string& dir, const HfConfig& config) 
   k.scores.assign(static_cast<std::size_t>(n), -10000.0f);
   k.types.assign(static_cast<std::size_t>(n), kUnused);
   for (std::int64_t i = 0; i < n; ++i) k.tokens[static_cast<std::size_t>(i)] = "[PAD" + std::to_string(i) + "]";
-  const int pieces = sp.GetPieceSize();
-  for (int id = 0; id < pieces && id < n; ++id) {
-    auto i = static_cast<std::size_t>(id);
-    k.tokens[i] = sp.IdToPiece(id);
-    k.scores[i] = sp.GetScore(id);
-    k.types[i] = sp.IsUnknown(id) ? kUnknown
-                 : sp.IsControl(id) ? kControl
-                 : sp.IsUnused(id) ? kUnused
-                 : sp.IsByte(id) ? kByte
-                                 : kNormal;
+  const auto pieces = static_cast<std::int64_t>(sp.pieces.size());
+  for (std::int64_t id = 0; id < pieces && id < n; ++id) {
+    const auto i = static_cast<std::size_t>(id);
+    k.tokens[i] = sp.pieces[i];
+    k.scores[i] = sp.scores[i];
+    // As the converter asks IsUnknown, IsControl, IsUnused, IsByte: user-defined pieces count
+    // as normal ones there.
+    const std::int32_t t = sp.types[i];
+    k.types[i] = t == kUnknown || t == kControl || t == kUnused || t == kByte ? t : kNormal;
   }
   const auto set_added = [&](std::int64_t id, std::string text, bool special) {
     if (id < 0 || id >= n) return;  // the converter skips ids past vocab_size too
@@ -137,7 +135,7 @@ TokenizerKeys read_hf_tokenizer(const std::string& dir, const HfConfig& config) 
     }
     return std::nullopt;
   };
-  const auto own = [&](int id) -> std::optional<std::int64_t> {
+  const auto own = [&](std::int64_t id) -> std::optional<std::int64_t> {
     if (id >= 0 && id < n) return id;
     return std::nullopt;
   };
@@ -146,13 +144,13 @@ TokenizerKeys read_hf_tokenizer(const std::string& dir, const HfConfig& config) 
   };
   k.bos = in_range(config.bos);
   if (!k.bos) k.bos = find_text(token_text(tc, "bos_token"));
-  if (!k.bos) k.bos = own(sp.bos_id());
+  if (!k.bos) k.bos = own(sp.bos_id);
   k.eos = in_range(config.eos);
   if (!k.eos) k.eos = find_text(token_text(tc, "eos_token"));
-  if (!k.eos) k.eos = own(sp.eos_id());
+  if (!k.eos) k.eos = own(sp.eos_id);
   k.unk = in_range(config.unk);
   if (!k.unk) k.unk = find_text(token_text(tc, "unk_token"));
-  if (!k.unk) k.unk = own(sp.unk_id());
+  if (!k.unk) k.unk = own(sp.unk_id);
   k.sep = in_range(config.sep);
   k.pad = in_range(config.pad);
   return k;
