@@ -68,7 +68,10 @@ HfTensorMap read_safetensors(const std::string& path) {
   const std::uint64_t data_size = file_size - data_start;
   HfTensorMap out;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
-  for (const auto& [name, v] : j.items()) {
+  for (const auto& item : j.items()) {
+    // Named copies: clang before 16 cannot capture structured bindings in the lambda below.
+    const std::string name = item.key();
+    const nlohmann::json& v = item.value();
     if (name == "__metadata__") continue;
     const auto bad = [&](const std::string& why) {
       return InputError(path + ": tensor " + name + ": " + why);
