@@ -8,7 +8,7 @@
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-set(UNINER_LAYERS text format eval data teacher engine benchmark)
+set(UNINER_LAYERS text format eval data teacher engine benchmark serve)
 if(UNINER_WITH_TRAINING)
   list(APPEND UNINER_LAYERS train)  # libuniner.so then needs libtorch at run time
 endif()

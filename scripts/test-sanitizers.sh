@@ -21,7 +21,7 @@ fi
 CC=clang CXX=clang++ cmake -S "$here" -B "$build" -DUNINER_FUZZ=ON -DUNINER_BUILD_TESTS=ON \
   -DUNINER_BUILD_BENCH=OFF -DUNINER_WITH_TRAINING=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   "${launcher[@]}" >/dev/null
-unit_targets=(unit_text unit_format unit_eval unit_data unit_teacher_output unit_teacher)
+unit_targets=(unit_text unit_format unit_eval unit_data unit_teacher_output unit_teacher unit_serve)
 cmake --build "$build" -j"$jobs" --target "${unit_targets[@]}" uniner uniner_fuzzers
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}

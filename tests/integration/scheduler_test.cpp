@@ -156,7 +156,28 @@ TEST_F(SchedulerTest, ServiceGivesEachClientTheExtractorsResult) {
     });
   }
   for (auto& t : clients) t.join();
-  expect_same_answers(got, reference);
+  // The batch a request joins depends on when the threads submit, and llama.cpp rounds
+  // differently for different batch shapes: a random model's near-tie may flip mid-answer (a
+  // trained model's answers are compared exactly in bench/serve). A request answered with
+  // another request's result would differ from the first token on; a flip shares a prefix.
+  ASSERT_EQ(got.size(), reference.size());
+  std::size_t answers = 0, flips = 0;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    ASSERT_EQ(got[i].id, reference[i].id);
+    EXPECT_TRUE(got[i].error.empty()) << got[i].error;
+    ASSERT_EQ(got[i].raw.size(), reference[i].raw.size());
+    for (std::size_t t = 0; t < got[i].raw.size(); ++t, ++answers) {
+      const std::string& a = got[i].raw[t].second[0];
+      const std::string& b = reference[i].raw[t].second[0];
+      if (a == b) continue;
+      ++flips;
+      std::size_t common = 0;
+      while (common < a.size() && common < b.size() && a[common] == b[common]) ++common;
+      EXPECT_GE(common, 4u) << "request " << i << " got an answer that is not its own: " << a
+                            << " vs " << b;
+    }
+  }
+  EXPECT_LE(flips * 10, answers) << "more than one answer in ten differs";
   const ServiceStats s = service.stats();
   EXPECT_EQ(s.submitted, inputs.size());
   EXPECT_EQ(s.delivered, inputs.size());

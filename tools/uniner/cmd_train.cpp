@@ -78,6 +78,9 @@ Runner add_train_command(CLI::App& app) {
   cmd->add_option("--export-hf", o->hf.out_dir,
                   "Also write the trained student as a Hugging Face folder (as export --hf)")
       ->needs(out);
+  cmd->add_option("--dist-timeout", t.dist_timeout_s,
+                  "Distributed runs: seconds to wait for the other ranks before failing")
+      ->capture_default_str();
   cmd->add_option("--checkpoint-dir", t.checkpoint_dir, "Checkpoints (default: OUT.ckpt)");
   cmd->add_option("--checkpoint-every", t.checkpoint_every,
                   "Optimizer steps between checkpoints (also when interrupted)")
@@ -143,21 +146,27 @@ Runner add_train_command(CLI::App& app) {
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
     line.finish();
+    if (r.rank > 0) return r.interrupted ? 130 : 0;  // rank 0 reports and writes
     const std::string resumed =
         r.resumed_from ? " (resumed at " + std::to_string(r.resumed_from) + ")" : "";
     const std::string dev = r.dev_loss >= 0 ? std::to_string(r.dev_loss) : "n/a";
+    const std::string procs =
+        r.world_size > 1 ? ", " + std::to_string(r.world_size) + " processes" : "";
     std::fprintf(stderr,
                  "train: %zu conversations (%zu dev, %zu skipped, %zu truncated), %ld steps%s, "
-                 "%.0f tokens, padding %.1f%%, loss %.4f, dev loss %s\n",
+                 "%.0f tokens, padding %.1f%%, loss %.4f, dev loss %s%s\n",
                  r.conversations, r.dev_conversations, r.skipped, r.truncated, r.steps,
-                 resumed.c_str(), r.tokens, 100.0 * r.padding_fraction, r.final_loss, dev.c_str());
+                 resumed.c_str(), r.tokens, 100.0 * r.padding_fraction, r.final_loss, dev.c_str(),
+                 procs.c_str());
     if (r.interrupted) {
       std::fprintf(stderr, "train: interrupted at step %ld; the checkpoint is saved: run the same "
                            "command with --resume to continue\n", r.steps);
       return 130;
     }
-    std::fprintf(stderr, "train: wrote %s\n", t.out_path.c_str());
-    if (!o->hf.out_dir.empty()) {
+    for (const auto& path : {t.out_path, t.lora_adapter_out}) {
+      if (!path.empty()) std::fprintf(stderr, "train: wrote %s\n", path.c_str());
+    }
+    if (!o->hf.out_dir.empty()) {  // rank 0 only: the others returned above
       o->hf.input_path = t.out_path;
       const auto e = export_hf(o->hf);
       std::fprintf(stderr, "train: wrote %s/ (Hugging Face layout)\n", o->hf.out_dir.c_str());

@@ -42,7 +42,8 @@ int main(int argc, char** argv) {
       {"build-data", add_build_data_command}, {"convert", add_convert_command},
       {"annotate", add_annotate_command},     {"merge", add_merge_command},
       {"export", add_export_command},         {"bench", add_bench_command},
-      {"synth", add_synth_command},           {"import-hf", add_import_hf_command},
+      {"synth", add_synth_command},           {"serve", add_serve_command},
+      {"import-hf", add_import_hf_command},
   };
   std::map<std::string, Runner> runners;
   for (const auto& [name, add] : table) runners[name] = add(app);
@@ -59,20 +60,6 @@ int main(int argc, char** argv) {
     return 2;
   };
 #endif
-
-  // Parts of the recipe this version does not have yet: the CLI says so instead of pretending.
-  const std::pair<const char*, const char*> planned[] = {
-      {"serve", "the HTTP API and web page"},
-  };
-  for (const auto& [name, what] : planned) {
-    auto* cmd = app.add_subcommand(name, std::string("(not in this version) ") + what);
-    cmd->allow_extras();
-    runners[name] = [name = std::string(name), what = std::string(what)] {
-      std::fprintf(stderr, "uniner: error: '%s' (%s) is not available in this version of uniner\n",
-                   name.c_str(), what.c_str());
-      return 2;
-    };
-  }
 
   try {
     auto args = llama_cpp_aliases(argc, argv);

@@ -83,6 +83,11 @@ struct TrainOptions {
   float lora_alpha = 0;        // 0: twice the rank
   LoraTargets lora_targets = LoraTargets::kAttention;
   std::string lora_adapter_out;
+  // Distributed data parallel (docs/training.md): launched as torchrun/srun launch processes
+  // (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT...), the same run on several processes, each
+  // taking a share of every batch; the same effective batch and weights whatever the world
+  // size. A collective that waits longer than this for another rank fails the run.
+  int dist_timeout_s = 300;
 };
 
 struct TrainProgress {
@@ -97,6 +102,8 @@ struct TrainProgress {
 };
 
 struct TrainReport {
+  int world_size = 1;             // processes of the run (distributed data parallel)
+  int rank = 0;                   // this process's; only rank 0 writes the outputs
   std::size_t conversations = 0;  // used for training
   std::size_t dev_conversations = 0;
   std::size_t skipped = 0;        // bad records reported and skipped

@@ -50,6 +50,7 @@ void RunLog::step(const StepRecord& r) {
                               {"loss", r.loss},         {"lr", r.lr},
                               {"grad_norm", r.grad_norm}, {"tokens", r.tokens},
                               {"tokens_per_s", r.tokens_per_s}, {"elapsed_s", r.elapsed_s}};
+  if (r.comm_s >= 0) j["comm_s"] = r.comm_s;
   line(j.dump());
 }
 

@@ -18,6 +18,7 @@ struct StepRecord {
   double tokens = 0;  // tokens through the model so far
   double tokens_per_s = 0;
   double elapsed_s = 0;
+  double comm_s = -1;  // distributed runs: seconds in the step's collectives (-1: not written)
 };
 
 class RunLog {

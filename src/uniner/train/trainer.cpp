@@ -7,12 +7,14 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <filesystem>
+#include <optional>
 #include <thread>
 
 #include "data/rng.h"
 #include "format/file_io.h"
 #include "train/batch_loss.h"
 #include "train/checkpoint.h"
+#include "train/distributed.h"
 #include "train/plan.h"
 #include "train/run_log.h"
 #include "train/student.h"
@@ -73,6 +75,7 @@ void check_options(const TrainOptions& o) {
   if (o.lora_rank < 0 || o.lora_alpha < 0) throw bad("the LoRA rank and alpha must not be negative");
   if (!o.lora_adapter_out.empty() && o.lora_rank == 0)
     throw bad("an adapter output needs LoRA (--lora-rank R)");
+  if (o.dist_timeout_s < 1) throw bad("the distributed timeout must be at least 1 second");
   if (o.epochs < 1 && o.max_steps < 1) throw bad("epochs or the step limit must be positive");
   if (o.batch < 1 || o.grad_accum < 1 || o.max_len < 8)
     throw bad("batch and accumulation must be >= 1 and the length >= 8");
@@ -99,10 +102,19 @@ std::uint64_t run_fingerprint(const TrainOptions& o, std::uint64_t data) {
 }  // namespace
 }  // namespace train
 
-TrainReport train_student(const TrainOptions& options, const TrainCallbacks& cb) {
+TrainReport train_student(const TrainOptions& options, const TrainCallbacks& callbacks) {
   using namespace train;
   TrainOptions o = options;
   check_options(o);
+  // Several processes (torchrun, srun): every rank computes the same plan and takes its share
+  // of each micro-batch; rank 0 (the lead) alone reports, writes the log, checkpoints and model.
+  const auto dist = Collective::connect(dist_env_from_environment(),
+                                        std::chrono::seconds(o.dist_timeout_s));
+  const bool lead = !dist || dist->rank() == 0;
+  const int rank = dist ? dist->rank() : 0, world = dist ? dist->world() : 1;
+  TrainCallbacks cb;
+  cb.stop_requested = callbacks.stop_requested;
+  if (lead) cb = callbacks;
   if (o.lora_rank > 0 && o.lora_alpha == 0) o.lora_alpha = 2.0f * static_cast<float>(o.lora_rank);
   const std::string& named = o.out_path.empty() ? o.lora_adapter_out : o.out_path;
   if (o.checkpoint_dir.empty()) o.checkpoint_dir = named + ".ckpt";
@@ -118,6 +130,8 @@ TrainReport train_student(const TrainOptions& options, const TrainCallbacks& cb)
   const TrainingData data = load_training_data(o, vocab, prompt, cb.warning);
 
   TrainReport report;
+  report.world_size = world;
+  report.rank = rank;
   report.conversations = data.train.size();
   report.dev_conversations = data.dev.size();
   report.skipped = data.skipped;
@@ -135,6 +149,7 @@ TrainReport train_student(const TrainOptions& options, const TrainCallbacks& cb)
   student.load(base);
   if (o.lora_rank > 0) student.add_lora(o.lora_rank, o.lora_alpha, o.lora_targets, o.seed);
   const std::vector<torch::Tensor> trainable = student.trainable();
+  if (dist) dist->broadcast_from_first(trainable);  // the same start on every rank
   std::vector<torch::Tensor> decay, no_decay;  // as Hugging Face: no decay on norms and biases
   for (const auto& p : trainable) (p.dim() >= 2 ? decay : no_decay).push_back(p);
   std::vector<torch::optim::OptimizerParamGroup> groups;
@@ -160,8 +175,9 @@ TrainReport train_student(const TrainOptions& options, const TrainCallbacks& cb)
     throw InputError(o.checkpoint_dir +
                      ": holds checkpoints of an earlier run; resume it, or remove the folder");
   }
-  std::filesystem::create_directories(o.checkpoint_dir);
-  RunLog log(o.metrics_path, state.step);
+  if (lead) std::filesystem::create_directories(o.checkpoint_dir);
+  std::optional<RunLog> log;
+  if (lead) log.emplace(o.metrics_path, state.step);
 
   int plan_epoch = -1;
   BatchPlan plan;
@@ -184,27 +200,49 @@ TrainReport train_student(const TrainOptions& options, const TrainCallbacks& cb)
     double trained = 0;
     for (std::size_t m = k; m < std::min(plan.size(), k + o.grad_accum); ++m) {
       std::vector<Example> ex;
-      for (std::size_t i : plan[m]) {
+      for (std::size_t j = 0; j < plan[m].size(); ++j) {
+        if (static_cast<int>(j % world) != rank) continue;  // another rank's share
+        const std::size_t i = plan[m][j];
         ex.push_back(assemble_example(data.train[i], o.seed, epoch, i,
                                       static_cast<std::size_t>(o.max_len)));
       }
+      if (ex.empty()) continue;
       micro.push_back(make_batch(ex));
       trained += micro.back().targets;
       const auto slots = static_cast<double>(micro.back().tokens.numel());
       pad_slots += slots - micro.back().real_tokens;
       all_slots += slots;
     }
-    // One token-weighted mean over the effective batch, however it is split into micro-batches.
-    double step_loss = 0;
+    double comm_s = -1;  // time in collectives this step (distributed runs)
+    const auto comm_start = Clock::now();
+    if (dist) trained = dist->sum_values({trained})[0];
+    if (dist) comm_s = std::chrono::duration<double>(Clock::now() - comm_start).count();
+    // One token-weighted mean over the effective batch, however it is split into micro-batches
+    // and ranks: each rank's sum over its share, divided by the whole batch's trained tokens.
+    double step_loss = 0, step_tokens = 0;
     {
       Autocast autocast(o.bf16);
       for (const auto& b : micro) {
         auto loss = loss_sum(student, b) / std::max(1.0, trained);
         loss.backward();
         step_loss += loss.item<double>();
-        state.tokens += b.real_tokens;
+        step_tokens += b.real_tokens;
       }
     }
+    bool stop = cb.stop_requested && cb.stop_requested();
+    if (dist) {
+      std::vector<torch::Tensor> grads;
+      for (const auto& p : trainable) {
+        if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);  // an empty share
+        grads.push_back(p.grad());
+      }
+      const auto reduce_start = Clock::now();
+      dist->all_reduce_sum(grads);  // the sum over ranks: the whole batch's gradient
+      const auto sums = dist->sum_values({step_loss, step_tokens, stop ? 1.0 : 0.0});
+      comm_s += std::chrono::duration<double>(Clock::now() - reduce_start).count();
+      step_loss = sums[0], step_tokens = sums[1], stop = sums[2] > 0;  // one rank stops: all do
+    }
+    state.tokens += step_tokens;
     double grad_norm = 0;
     if (o.clip > 0) {
       grad_norm = torch::nn::utils::clip_grad_norm_(trainable, o.clip);
@@ -224,17 +262,19 @@ TrainReport train_student(const TrainOptions& options, const TrainCallbacks& cb)
     progress.tokens_per_s = (state.tokens - tokens_before) / run_s;
     progress.eta_s = run_s / static_cast<double>(state.step - report.resumed_from) *
                      static_cast<double>(total - state.step);
-    log.step({state.step, epoch, step_loss, lr, grad_norm, state.tokens, progress.tokens_per_s,
-              state.elapsed_s});
+    if (log) {
+      log->step({state.step, epoch, step_loss, lr, grad_norm, state.tokens, progress.tokens_per_s,
+                 state.elapsed_s, comm_s});
+    }
     const bool epoch_end = state.step % steps_per_epoch == 0 || state.step == total;
-    if ((o.eval_every > 0 && state.step % o.eval_every == 0) || (o.eval_every == 0 && epoch_end)) {
+    if (lead && ((o.eval_every > 0 && state.step % o.eval_every == 0) ||
+                 (o.eval_every == 0 && epoch_end))) {
       progress.dev_loss = dev_loss(student, data.dev, o);
-      if (progress.dev_loss >= 0) log.dev(state.step, progress.dev_loss);
+      if (progress.dev_loss >= 0) log->dev(state.step, progress.dev_loss);
     }
     if (cb.progress) cb.progress(progress);
-    const bool stop = cb.stop_requested && cb.stop_requested();
-    if ((o.checkpoint_every > 0 && state.step % o.checkpoint_every == 0) ||
-        (stop && state.step < total)) {
+    if (lead && ((o.checkpoint_every > 0 && state.step % o.checkpoint_every == 0) ||
+                 (stop && state.step < total))) {
       save_checkpoint(o.checkpoint_dir, state, student, optimizer, o.base_path, prompt);
     }
     if (stop && state.step < total) {
@@ -247,7 +287,8 @@ TrainReport train_student(const TrainOptions& options, const TrainCallbacks& cb)
   report.padding_fraction = all_slots > 0 ? pad_slots / all_slots : 0;
   report.final_loss = progress.loss;
   report.dev_loss = progress.dev_loss;
-  log.write_chart(o.chart_path);
+  if (!lead) return report;
+  log->write_chart(o.chart_path);
   if (!report.interrupted) {
     if (!o.out_path.empty()) student.save(o.out_path, o.base_path, prompt, o.out_type);
     if (!o.lora_adapter_out.empty()) student.lora()->save(o.lora_adapter_out, base.shape().arch);
