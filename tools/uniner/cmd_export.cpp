@@ -16,7 +16,9 @@ Runner add_export_command(CLI::App& app) {
   auto o = std::make_shared<ExportOptions>();
   auto hf = std::make_shared<ExportHfOptions>();
   auto* cmd = app.add_subcommand(
-      "export", "Quantize a model (llama.cpp's quantizer) or rewrite it in f32/f16/bf16");
+      "export",
+      "Quantize a model (llama.cpp's quantizer), rewrite it in f32/f16/bf16, or write it as a "
+      "Hugging Face folder (--hf)");
   cmd->add_option("-m,--model", o->input_path, "Input GGUF model")->required();
   auto* out = cmd->add_option("-o,--output,--out", o->out_path, "Output GGUF (never the input)");
   auto* hf_dir = cmd->add_option("--hf", hf->out_dir,
