@@ -32,7 +32,7 @@ done
 
 while IFS= read -r hit; do
   complain "public header includes a third-party header: $hit"
-done < <(grep -rnE '#include <(nlohmann|httplib|llama|ggml|gguf|torch|CLI)' include/ 2>/dev/null)
+done < <(grep -rnE '#include <(nlohmann|httplib|llama|ggml|gguf|torch|CLI|sentencepiece)' include/ 2>/dev/null)
 while IFS= read -r hit; do
   complain "llama.cpp outside src/uniner/engine: $hit"
 done < <(grep -rnE '#include [<"](llama|ggml)[^>"]*[>"]' src tools --include='*.cpp' --include='*.h' |

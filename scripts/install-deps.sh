@@ -27,6 +27,7 @@ if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
 packages=(g++ cmake make git ca-certificates pkg-config
   nlohmann-json3-dev libcli11-dev libcpp-httplib-dev libssl-dev libicu-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev python3
+  python3-torch python3-sentencepiece python3-numpy  # the tests' independent HF reference
   clang libclang-rt-14-dev  # the sanitizer and fuzz pass (scripts/test-sanitizers.sh)
   chromium python3-websocket)  # the page of `uniner serve` in a headless browser (tests only)
 if [ "$want_training" = 1 ]; then

@@ -3,16 +3,20 @@
 #include <malloc.h>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 
 #include "commands.h"
 #include "flags.h"
 #include "progress_line.h"
+#include "uniner/engine/hf_import.h"
 #include "uniner/error.h"
 #include "uniner/train/train.h"
 
 namespace uniner::cli {
 namespace {
+
+namespace fs = std::filesystem;
 
 volatile std::sig_atomic_t g_stop = 0;
 void on_signal(int) { g_stop = 1; }
@@ -30,6 +34,7 @@ Runner add_train_command(CLI::App& app) {
     long show_example = -1;
     std::string dump_examples;
     bool quiet = false;
+    ExportHfOptions hf;  // --export-hf: the trained student, also in the Hugging Face layout
   };
   auto o = std::make_shared<Options>();
   auto& t = o->lib;
@@ -70,6 +75,9 @@ Runner add_train_command(CLI::App& app) {
              "Projections with adapters: attention, or attention and MLP");
   auto* adapter = cmd->add_option("--lora-adapter-out", t.lora_adapter_out,
                                   "Also (or only) write the adapters as a llama.cpp LoRA GGUF");
+  cmd->add_option("--export-hf", o->hf.out_dir,
+                  "Also write the trained student as a Hugging Face folder (as export --hf)")
+      ->needs(out);
   cmd->add_option("--dist-timeout", t.dist_timeout_s,
                   "Distributed runs: seconds to wait for the other ranks before failing")
       ->capture_default_str();
@@ -102,6 +110,12 @@ Runner add_train_command(CLI::App& app) {
     if (out->count() == 0 && adapter->count() == 0) {
       throw InputError("--out is required (the trained student's path; with LoRA, "
                        "--lora-adapter-out may replace it)");
+    }
+    // Refused before the training, not after it: the folder would be refused at the end.
+    std::error_code ec;
+    if (!o->hf.out_dir.empty() && fs::exists(o->hf.out_dir, ec) &&
+        (!fs::is_directory(o->hf.out_dir, ec) || !fs::is_empty(o->hf.out_dir, ec))) {
+      throw InputError(o->hf.out_dir + ": exists and is not an empty folder (--export-hf)");
     }
     ProgressLine line("train");
     TrainCallbacks cb;
@@ -151,6 +165,12 @@ Runner add_train_command(CLI::App& app) {
     }
     for (const auto& path : {t.out_path, t.lora_adapter_out}) {
       if (!path.empty()) std::fprintf(stderr, "train: wrote %s\n", path.c_str());
+    }
+    if (!o->hf.out_dir.empty()) {  // rank 0 only: the others returned above
+      o->hf.input_path = t.out_path;
+      const auto e = export_hf(o->hf);
+      std::fprintf(stderr, "train: wrote %s/ (Hugging Face layout)\n", o->hf.out_dir.c_str());
+      if (!e.tokenizer_note.empty()) std::fprintf(stderr, "train: note: %s\n", e.tokenizer_note.c_str());
     }
     return 0;
   };

@@ -23,6 +23,7 @@ Runner add_convert_command(CLI::App& app);
 Runner add_annotate_command(CLI::App& app);
 Runner add_merge_command(CLI::App& app);
 Runner add_export_command(CLI::App& app);
+Runner add_import_hf_command(CLI::App& app);
 Runner add_bench_command(CLI::App& app);
 Runner add_synth_command(CLI::App& app);
 Runner add_serve_command(CLI::App& app);

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -85,8 +86,28 @@ struct TensorData {
   const float* data = nullptr;      // numel floats, row-major
 };
 
+// A vocabulary as GGUF's tokenizer.* keys hold it, for a writer whose tokenizer comes from
+// elsewhere than a GGUF (import-hf reads it from a Hugging Face tokenizer.model). Unset optional
+// values are not written, and llama.cpp then uses its defaults for the model type.
+struct TokenizerKeys {
+  std::string model = "llama";  // tokenizer.ggml.model: "llama" = SentencePiece
+  std::string pre = "default";  // tokenizer.ggml.pre
+  std::vector<std::string> tokens;
+  std::vector<float> scores;        // one per token
+  std::vector<std::int32_t> types;  // one per token: 1 normal, 2 unknown, 3 control,
+                                    // 4 user-defined, 5 unused, 6 byte (gguf-py's TokenType)
+  std::optional<std::int64_t> bos, eos, unk, sep, pad;
+  std::optional<bool> add_bos, add_eos, add_space_prefix;
+  std::optional<std::string> chat_template;
+};
+
+// The tokenizer.* keys of a GGUF (tokens, scores, types and the special ids above); InputError
+// naming the file when it has no SentencePiece-style token list.
+TokenizerKeys read_tokenizer_keys(const std::string& gguf_path);
+
 struct ModelWriteOptions {
   std::string tokenizer_from;  // a GGUF whose tokenizer.* keys (and general.* if any) are copied
+  std::optional<TokenizerKeys> tokenizer;  // set: written instead of tokenizer_from's keys
   ModelShape shape;
   PromptTemplate prompt;       // written as uniner.* keys
   WeightType type = WeightType::kF32;

@@ -13,6 +13,7 @@
 #include "engine/gguf_keys.h"
 #include "engine/llama_handles.h"
 #include "engine/model_file.h"
+#include "engine/tokenizer_keys.h"
 #include "uniner/error.h"
 
 namespace uniner::engine {
@@ -76,8 +77,9 @@ std::uint32_t file_type(WeightType type) {
   return LLAMA_FTYPE_ALL_F32;
 }
 
-// The metadata: the tokenizer (and general.*) of options.tokenizer_from, then ours.
-GgufPtr make_metadata(const ModelWriteOptions& o) {
+// The tokenizer (and general.*) of options.tokenizer_from, another model's hyper-parameters
+// left out.
+GgufPtr tokenizer_from_gguf(const ModelWriteOptions& o) {
   const GgufKeys vocab = GgufKeys::open(o.tokenizer_from);
   const std::int64_t n_tokens = vocab.array_size("tokenizer.ggml.tokens");
   if (n_tokens != o.shape.vocab_size) {
@@ -94,6 +96,22 @@ GgufPtr make_metadata(const ModelWriteOptions& o) {
     if (!keep || key == "general.alignment") drop.push_back(key);
   }
   for (const auto& key : drop) gguf_remove_key(out.get(), key.c_str());
+  return out;
+}
+
+// The metadata: the tokenizer (options.tokenizer, else options.tokenizer_from's), then ours.
+GgufPtr make_metadata(const ModelWriteOptions& o) {
+  GgufPtr out;
+  if (o.tokenizer) {
+    if (static_cast<std::int64_t>(o.tokenizer->tokens.size()) != o.shape.vocab_size) {
+      throw InputError("the vocabulary has " + std::to_string(o.tokenizer->tokens.size()) +
+                       " tokens, the model " + std::to_string(o.shape.vocab_size));
+    }
+    out.reset(gguf_init_empty());
+    set_tokenizer_keys(out.get(), *o.tokenizer);
+  } else {
+    out = tokenizer_from_gguf(o);
+  }
 
   gguf_context* g = out.get();
   const ModelShape& s = o.shape;
