@@ -232,9 +232,13 @@ int main(int argc, char** argv) {
   int status = 0;
   waitpid(pid, &status, 0);
 
+  const std::string model_desc =
+      given_model.empty() ? "random model dim " + std::to_string(shape.dim) + " layers " +
+                                std::to_string(shape.layers)
+                          : "model " + given_model;
   std::printf("bench/serve: %d clients x %d requests, %zu types, max_new_tokens %d, %d threads, "
-              "model dim %d layers %d\n",
-              clients, requests, types.size(), max_new_tokens, threads, shape.dim, shape.layers);
+              "%s\n",
+              clients, requests, types.size(), max_new_tokens, threads, model_desc.c_str());
   std::printf("| run | wall s | requests/s | vs CLI per request | vs CLI batch |\n|---|---|---|---|---|\n");
   const double each_total = cli_each_s * total;
   std::printf("| CLI, one `extract --text` per request, one after another (%d timed) | %.1f (est.) | %.2f | 1.00 | %.2f |\n",
