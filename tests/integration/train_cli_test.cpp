@@ -11,6 +11,7 @@
 
 #include "engine/model_file.h"
 #include "support/engine_fixture.h"
+#include "support/model_weights.h"
 #include "uniner/engine/model_init.h"
 
 namespace uniner::testing {
@@ -115,16 +116,6 @@ TEST(TrainCli, LearnsThenExtractsTheTrainedAnswers) {
   EXPECT_EQ(n, w.passages.size());
 }
 
-// Reads every tensor of a GGUF as floats.
-std::vector<std::vector<float>> weights(const std::string& path) {
-  const auto f = engine::ModelFile::open(path);
-  std::vector<std::vector<float>> out;
-  for (const auto& spec : engine::model_tensors(f.shape())) {
-    out.emplace_back(static_cast<std::size_t>(spec.numel()));
-    f.read_tensor(spec.name, out.back().data(), spec.numel());
-  }
-  return out;
-}
 
 // N steps straight, and N steps with a kill -9 in the middle and --resume: the same weights.
 TEST(TrainCli, KilledRunResumesToTheSameWeights) {

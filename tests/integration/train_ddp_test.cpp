@@ -17,6 +17,7 @@
 
 #include "engine/model_file.h"
 #include "support/engine_fixture.h"
+#include "support/model_weights.h"
 #include "uniner/engine/model_init.h"
 
 namespace uniner::testing {
@@ -73,15 +74,6 @@ std::string base_model(const TempDir& dir) {
   return o.out_path;
 }
 
-std::vector<std::vector<float>> weights(const std::string& path) {
-  const auto f = engine::ModelFile::open(path);
-  std::vector<std::vector<float>> out;
-  for (const auto& spec : engine::model_tensors(f.shape())) {
-    out.emplace_back(static_cast<std::size_t>(spec.numel()));
-    f.read_tensor(spec.name, out.back().data(), spec.numel());
-  }
-  return out;
-}
 
 void expect_same_weights(const std::string& a_path, const std::string& b_path) {
   const auto a = weights(a_path), b = weights(b_path);
@@ -181,11 +173,9 @@ TEST_F(TrainDdp, ADeadRankEndsTheOthersWithAnErrorNotAHang) {
   ASSERT_TRUE(signal_when(second, [&] { return fs::exists(metrics) && fs::file_size(metrics) > 200; },
                           SIGKILL))
       << "training never started";
-  const auto start = std::chrono::steady_clock::now();
-  const int code = wait_exit(first, std::chrono::seconds(90));
+  const int code = wait_exit(first, std::chrono::seconds(90));  // a hang is the failure here
   EXPECT_NE(code, -1) << "rank 0 still running 90 s after rank 1 died";
   EXPECT_NE(code, 0);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(90));
   const std::string err = read_file(log);
   EXPECT_NE(err.find("distributed training: rank 0 of 2"), std::string::npos) << err;
 }
