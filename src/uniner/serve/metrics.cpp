@@ -22,6 +22,13 @@ void sample(std::string& out, const char* name, double value) {
   out += std::string(name) + " " + number(value) + "\n";
 }
 
+// A metric with one unlabelled sample: its HELP and TYPE lines, then the value.
+void single(std::string& out, const char* name, const char* type, const char* help,
+            double value) {
+  family(out, name, type, help);
+  sample(out, name, value);
+}
+
 }  // namespace
 
 void Metrics::record(const std::string& route, int status, std::optional<double> seconds) {
@@ -65,36 +72,46 @@ std::string Metrics::render(const ServiceStats* s, bool ready) const {
              std::to_string(h.count) + "\n";
     }
   }
-  family(out, "uniner_model_ready", "gauge", "1 once the model is loaded and requests are served.");
-  sample(out, "uniner_model_ready", ready ? 1 : 0);
+  single(out, "uniner_model_ready", "gauge",
+         "1 once the model is loaded and requests are served.",
+         ready ? 1 : 0);
   const ServiceStats none;
   const ServiceStats& st = s ? *s : none;
-  family(out, "uniner_queue_depth", "gauge", "Passages submitted and not yet started.");
-  sample(out, "uniner_queue_depth", static_cast<double>(st.queued));
-  family(out, "uniner_passages_in_flight", "gauge", "Passages started and not yet delivered.");
-  sample(out, "uniner_passages_in_flight", static_cast<double>(st.in_flight));
-  family(out, "uniner_sequences_in_flight", "gauge", "Answer sequences decoded at the last step.");
-  sample(out, "uniner_sequences_in_flight", static_cast<double>(st.sequences));
-  family(out, "uniner_kv_cells_used", "gauge", "KV cache cells in use at the last step.");
-  sample(out, "uniner_kv_cells_used", static_cast<double>(st.kv_cells_used));
-  family(out, "uniner_kv_cells_total", "gauge", "KV cache cells of the context.");
-  sample(out, "uniner_kv_cells_total", static_cast<double>(st.kv_cells_total));
-  family(out, "uniner_passages_submitted_total", "counter", "Passages accepted by the engine.");
-  sample(out, "uniner_passages_submitted_total", static_cast<double>(st.submitted));
-  family(out, "uniner_passages_cancelled_total", "counter",
-         "Passages cancelled before their result was complete (clients that went away).");
-  sample(out, "uniner_passages_cancelled_total", static_cast<double>(st.cancelled));
-  family(out, "uniner_tokens_decoded_total", "counter", "Tokens fed to the model (prompts and answers).");
-  sample(out, "uniner_tokens_decoded_total", static_cast<double>(st.tokens_decoded));
-  family(out, "uniner_tokens_generated_total", "counter", "Answer tokens generated.");
-  sample(out, "uniner_tokens_generated_total", static_cast<double>(st.tokens_generated));
-  family(out, "uniner_evictions_total", "counter", "Jobs paused and requeued because the KV cache was full.");
-  sample(out, "uniner_evictions_total", static_cast<double>(st.evictions));
-  family(out, "uniner_decode_seconds_total", "counter", "Time spent in llama_decode.");
-  sample(out, "uniner_decode_seconds_total", st.decode_seconds);
-  family(out, "uniner_decode_tokens_per_second", "gauge",
-         "Tokens decoded per second of decode time, since the start.");
-  sample(out, "uniner_decode_tokens_per_second",
+  single(out, "uniner_queue_depth", "gauge",
+         "Passages submitted and not yet started.",
+         static_cast<double>(st.queued));
+  single(out, "uniner_passages_in_flight", "gauge",
+         "Passages started and not yet delivered.",
+         static_cast<double>(st.in_flight));
+  single(out, "uniner_sequences_in_flight", "gauge",
+         "Answer sequences decoded at the last step.",
+         static_cast<double>(st.sequences));
+  single(out, "uniner_kv_cells_used", "gauge",
+         "KV cache cells in use at the last step.",
+         static_cast<double>(st.kv_cells_used));
+  single(out, "uniner_kv_cells_total", "gauge",
+         "KV cache cells of the context.",
+         static_cast<double>(st.kv_cells_total));
+  single(out, "uniner_passages_submitted_total", "counter",
+         "Passages accepted by the engine.",
+         static_cast<double>(st.submitted));
+  single(out, "uniner_passages_cancelled_total", "counter",
+         "Passages cancelled before their result was complete (clients that went away).",
+         static_cast<double>(st.cancelled));
+  single(out, "uniner_tokens_decoded_total", "counter",
+         "Tokens fed to the model (prompts and answers).",
+         static_cast<double>(st.tokens_decoded));
+  single(out, "uniner_tokens_generated_total", "counter",
+         "Answer tokens generated.",
+         static_cast<double>(st.tokens_generated));
+  single(out, "uniner_evictions_total", "counter",
+         "Jobs paused and requeued because the KV cache was full.",
+         static_cast<double>(st.evictions));
+  single(out, "uniner_decode_seconds_total", "counter",
+         "Time spent in llama_decode.",
+         st.decode_seconds);
+  single(out, "uniner_decode_tokens_per_second", "gauge",
+         "Tokens decoded per second of decode time, since the start.",
          st.decode_seconds > 0 ? static_cast<double>(st.tokens_decoded) / st.decode_seconds : 0);
   return out;
 }
