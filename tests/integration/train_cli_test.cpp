@@ -221,6 +221,56 @@ TEST(TrainCli, ShowExampleMarksTheTrainedPieces) {
   EXPECT_NE(o.out.find("ASSISTANT: [[ I've read this text.</s>]]"), std::string::npos) << o.out;
 }
 
+// --loss-on all: the whole conversation is trained (after the first token), and the run trains.
+TEST(TrainCli, LossOnAllTrainsEveryToken) {
+  TempDir dir;
+  const auto base = tiny_base(dir);
+  const auto data = dir.write("train.json", small_world(8).data.dump());
+  const auto shown = run_command(uniner_bin() + " train --base " + q(base) + " --data " + q(data) +
+                                 " --show-example 1 --loss-on all");
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  // One trained span from the second token to the end: only BOS stays outside.
+  const auto body = shown.out.substr(shown.out.find('\n') + 1);
+  EXPECT_EQ(body.rfind("<s>[[ A virtual assistant", 0), 0u) << body;
+  EXPECT_EQ(body.find("[[", 5), std::string::npos) << body;
+  EXPECT_NE(body.find("[]</s>]]"), std::string::npos) << body;
+  const auto r = run_command(uniner_bin() + " train --base " + q(base) + " --data " + q(data) +
+                             " --out " + q(dir.file("s.gguf")) +
+                             " --max-steps 4 --batch 4 --threads 1 --loss-on all --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(dir.file("s.gguf")));
+}
+
+// --keep-checkpoints 0 keeps every checkpoint, each with a model extract loads (a learning
+// curve benches them); the default keeps the newest two.
+TEST(TrainCli, KeepCheckpointsZeroKeepsEveryModel) {
+  TempDir dir;
+  const auto base = tiny_base(dir);
+  const auto data = dir.write("train.json", small_world(16).data.dump());
+  const auto count = [](const std::string& ckpt) {
+    std::size_t n = 0;
+    for (const auto& e : fs::directory_iterator(ckpt)) {
+      if (e.path().filename().string().starts_with("step-") &&
+          fs::exists(e.path() / "model.gguf")) {
+        ++n;
+      }
+    }
+    return n;
+  };
+  for (const auto& [keep, expected] : {std::pair{"0", 3u}, std::pair{"2", 2u}}) {
+    const auto out = dir.file(std::string("s") + keep + ".gguf");
+    const auto r = run_command(uniner_bin() + " train --base " + q(base) + " --data " + q(data) +
+                               " --out " + q(out) + " --max-steps 6 --batch 4 --threads 1" +
+                               " --checkpoint-every 2 --keep-checkpoints " + keep + " --quiet");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(count(out + ".ckpt"), expected) << "--keep-checkpoints " << keep;
+  }
+  const auto e = run_command(uniner_bin() + " extract -m " +
+                             q(dir.file("s0.gguf.ckpt/step-00000002/model.gguf")) +
+                             " --text 'Alice flew to Paris.' --types person --quiet");
+  EXPECT_EQ(e.exit_code, 0) << e.err;
+}
+
 // F16 and BF16 bases, the llama and qwen2 architectures, BPE vocabularies, a tied output: each
 // trains, and the written student (F32, F16, BF16) is served by extract as it is.
 TEST(TrainCli, EveryBaseTypeAndArchitectureTrainsAndServes) {

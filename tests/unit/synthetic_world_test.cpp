@@ -118,6 +118,47 @@ TEST(SyntheticWorld, HeldOutNamesNeverAppearInTrainingPassages) {
   }
 }
 
+// name_scale: scale 1 is the default world; a larger scale has that many times the names, a split
+// that stays disjoint, and names that recur in fewer passages.
+TEST(SyntheticWorld, NameScaleMultipliesTheNamesAndKeepsTheSplit) {
+  const SyntheticWorld plain(11), one(11, 1), big(11, 10);
+  for (std::size_t i = 0; i < 20; ++i)
+    EXPECT_EQ(plain.passage(SynthSplit::kTrain, i).text, one.passage(SynthSplit::kTrain, i).text);
+  std::set<std::string> train_names;
+  for (std::size_t t = 0; t < big.types().size(); ++t) {
+    EXPECT_GE(big.names(t, SynthSplit::kTrain).size(), 8 * plain.names(t, SynthSplit::kTrain).size())
+        << big.types()[t].name;
+    for (const auto& n : big.names(t, SynthSplit::kTrain)) train_names.insert(n);
+  }
+  for (std::size_t t = 0; t < big.types().size(); ++t)
+    for (const auto& n : big.names(t, SynthSplit::kHeldOut)) EXPECT_EQ(train_names.count(n), 0u) << n;
+  const auto distinct_people = [](const SyntheticWorld& w) {
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < 1000; ++i)
+      for (const auto& e : w.passage(SynthSplit::kTrain, i).entities)
+        if (e.type == "person") names.insert(e.text);
+    return names.size();
+  };
+  EXPECT_GT(distinct_people(big), 2 * distinct_people(plain));
+}
+
+// Sentences per passage: {2, 6} is the default world; {1, 1} gives one sentence with entities;
+// a bad range is refused.
+TEST(SyntheticWorld, SentenceRangeShapesThePassages) {
+  const SyntheticWorld plain(11), same(11, 1, {2, 6}), single(11, 1, {1, 1});
+  std::size_t plain_chars = 0, single_chars = 0;
+  for (std::size_t i = 0; i < 200; ++i) {
+    EXPECT_EQ(plain.passage(SynthSplit::kTrain, i).text, same.passage(SynthSplit::kTrain, i).text);
+    const auto p = single.passage(SynthSplit::kTrain, i);
+    EXPECT_FALSE(p.entities.empty()) << p.text;  // the first sentence always names entities
+    plain_chars += plain.passage(SynthSplit::kTrain, i).text.size();
+    single_chars += p.text.size();
+  }
+  EXPECT_LT(single_chars * 3, plain_chars);
+  EXPECT_THROW(SyntheticWorld(11, 1, {0, 2}), InputError);
+  EXPECT_THROW(SyntheticWorld(11, 1, {3, 2}), InputError);
+}
+
 TEST(SyntheticWorld, OffsetsPointAtTheEntityText) {
   const SyntheticWorld w(3);
   std::size_t non_ascii = 0, distractor_only_sentences = 0;

@@ -35,6 +35,15 @@ Runner add_synth_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--seed", o->lib.seed, "Seed of the world (names, split, passages, noise)")
       ->capture_default_str();
+  cmd->add_option("--name-scale", o->lib.name_scale,
+                  "Times as many names per type (a larger world: names recur in fewer passages; "
+                  "every run of one world needs the same value)")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  cmd->add_option("--min-sentences", o->lib.sentences.min, "Sentences per passage, at least")
+      ->capture_default_str();
+  cmd->add_option("--max-sentences", o->lib.sentences.max, "Sentences per passage, at most")
+      ->capture_default_str();
   const auto rate = CLI::Range(0.0, 1.0);
   cmd->add_option("--noise-missed", o->lib.noise.missed,
                   "Probability that the teacher leaves out an entity")

@@ -23,6 +23,7 @@ void on_signal(int) { g_stop = 1; }
 
 const Choices<ExampleTokenization> kTokenizations = {{"original", ExampleTokenization::kOriginal},
                                                      {"aligned", ExampleTokenization::kAligned}};
+const Choices<LossOn> kLossOn = {{"answers", LossOn::kAnswers}, {"all", LossOn::kAll}};
 const Choices<LoraTargets> kLoraTargets = {{"attn", LoraTargets::kAttention},
                                            {"attn+mlp", LoraTargets::kAttentionMlp}};
 
@@ -66,6 +67,9 @@ Runner add_train_command(CLI::App& app) {
   add_choice(cmd, "--tokenization", t.tokenization, kTokenizations,
              "aligned: exactly the tokens inference feeds; original: the original's segments "
              "byte for byte (see docs/training.md)");
+  add_choice(cmd, "--loss-on", t.loss_on, kLossOn,
+             "answers: the original's loss (answers and their separator); all: every token, for "
+             "students trained from scratch (see docs/training.md)");
   add_choice(cmd, "--outtype", t.out_type, kFloatTypes, "Matrix type of the written student");
   cmd->add_option("--lora-rank", t.lora_rank,
                   "LoRA: train rank-R adapters on a frozen base (0 = full tuning)")
@@ -84,6 +88,10 @@ Runner add_train_command(CLI::App& app) {
   cmd->add_option("--checkpoint-dir", t.checkpoint_dir, "Checkpoints (default: OUT.ckpt)");
   cmd->add_option("--checkpoint-every", t.checkpoint_every,
                   "Optimizer steps between checkpoints (also when interrupted)")
+      ->capture_default_str();
+  cmd->add_option("--keep-checkpoints", t.keep_checkpoints,
+                  "Checkpoints kept, the newest (0 = all: each holds a model, e.g. for a learning curve)")
+      ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   cmd->add_option("--eval-every", t.eval_every, "Steps between dev evaluations (0 = each epoch end)")
       ->capture_default_str();

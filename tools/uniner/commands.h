@@ -26,6 +26,7 @@ Runner add_export_command(CLI::App& app);
 Runner add_import_hf_command(CLI::App& app);
 Runner add_bench_command(CLI::App& app);
 Runner add_synth_command(CLI::App& app);
+Runner add_train_vocab_command(CLI::App& app);
 Runner add_serve_command(CLI::App& app);
 #ifdef UNINER_WITH_TRAINING
 Runner add_train_command(CLI::App& app);

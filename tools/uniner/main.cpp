@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
       {"annotate", add_annotate_command},     {"merge", add_merge_command},
       {"export", add_export_command},         {"bench", add_bench_command},
       {"synth", add_synth_command},           {"serve", add_serve_command},
-      {"import-hf", add_import_hf_command},
+      {"import-hf", add_import_hf_command},   {"train-vocab", add_train_vocab_command},
   };
   std::map<std::string, Runner> runners;
   for (const auto& [name, add] : table) runners[name] = add(app);

@@ -60,7 +60,7 @@ struct SynthEntity {
 struct SynthPassage {
   std::string id;      // "<split>_<index>": "train_0", "heldout_12"
   std::string domain;  // "news", "biomedical", ...
-  std::string text;    // 2-6 sentences in random order, some of them without entities
+  std::string text;    // 2-6 sentences (SynthSentences) in random order, some without entities
   std::vector<SynthEntity> entities;  // every mention, in text order
   std::string answer;                 // the teacher's raw answer, noise applied
 };
@@ -71,9 +71,20 @@ struct SynthType {
   double weight = 0;                 // its Zipf weight when a sentence is chosen (1 / rank^s)
 };
 
+// How many sentences a passage has ({2, 6}: the default world's); 1-2 makes short passages,
+// where a student trained from scratch finds what to copy sooner (docs/demo.md).
+struct SynthSentences {
+  std::size_t min = 2, max = 6;
+};
+
 class SyntheticWorld {
  public:
-  explicit SyntheticWorld(std::uint64_t seed);
+  // name_scale multiplies every type's number of names (1: the lists below; 20: twenty times as
+  // many, so that a training name recurs in few passages and a student cannot learn the names by
+  // heart instead of copying them from the passage). Worlds of one seed and scale are identical.
+  // sentences: the range of a passage's sentence count (SynthSentences).
+  explicit SyntheticWorld(std::uint64_t seed, std::size_t name_scale = 1,
+                          SynthSentences sentences = {});
 
   std::uint64_t seed() const;
   const std::vector<std::string>& domains() const;
@@ -100,6 +111,8 @@ struct SynthOptions {
                           // of one split are disjoint sets of passages with the same names)
   SynthSplit split = SynthSplit::kTrain;
   std::uint64_t seed = 0;
+  std::size_t name_scale = 1;  // SyntheticWorld's: every run of one world must use the same
+  SynthSentences sentences;  // per passage (InputError unless 1 <= min <= max)
   SynthNoise noise;
   std::size_t absent_types = 2;  // benchmark: types absent from the passage asked of each one
   bool overwrite = false;        // replace files of these names that exist in the directory

@@ -44,6 +44,12 @@ namespace uniner {
 // scratch that way answers garbage to the original prompt).
 enum class ExampleTokenization { kOriginal, kAligned };
 
+// Which tokens the loss is taken on: the answers (each answer and its separator, as the
+// original: the prompt only conditions), or every token after the first (the whole conversation
+// as language-model data: for a student trained from scratch, the passages' own text teaches it
+// the language and, where a name recurs in a passage, to copy; docs/training.md).
+enum class LossOn { kAnswers, kAll };
+
 // Which projections get LoRA adapters: attention (q, k, v, output), or also the MLP's.
 enum class LoraTargets { kAttention, kAttentionMlp };
 
@@ -67,9 +73,12 @@ struct TrainOptions {
   int threads = 0;           // libtorch threads; 0 = all hardware threads
   std::uint64_t seed = 42;
   ExampleTokenization tokenization = ExampleTokenization::kAligned;
+  LossOn loss_on = LossOn::kAnswers;
   FloatType out_type = FloatType::kF32;  // storage of the written student's matrices
   std::string checkpoint_dir;  // empty: out_path + ".ckpt"
   long checkpoint_every = 200; // optimizer steps between checkpoints (and when stopped)
+  int keep_checkpoints = 2;    // the newest ones kept; 0 = all (each holds a loadable model:
+                               // a learning curve benches them)
   long eval_every = 0;         // optimizer steps between dev evaluations; 0 = each epoch end
   bool resume = false;         // continue from the newest checkpoint in checkpoint_dir
   std::string metrics_path;    // JSON Lines of the run; empty: out_path + ".metrics.jsonl"

@@ -148,6 +148,8 @@ std::string sloppy(const std::vector<Pair>& pairs, Rng& rng) {
 
 struct SyntheticWorld::Impl {
   std::uint64_t seed = 0;
+  std::size_t name_scale = 1;
+  SynthSentences sentences;
   std::vector<std::string> domains;
   std::vector<SynthType> types;
   std::vector<std::vector<std::string>> names[2];  // [split][type]
@@ -156,7 +158,12 @@ struct SyntheticWorld::Impl {
   std::vector<std::vector<std::vector<std::size_t>>> with_type;      // [domain][type] -> templates
   std::vector<std::vector<std::string_view>> distractors;            // [domain]
 
-  explicit Impl(std::uint64_t s) : seed(s) {
+  Impl(std::uint64_t s, std::size_t scale, SynthSentences n)
+      : seed(s), name_scale(std::max<std::size_t>(scale, 1)), sentences(n) {
+    if (n.min < 1 || n.min > n.max) {
+      throw InputError("synthetic world: sentences per passage must be 1 <= min <= max (got " +
+                       std::to_string(n.min) + "-" + std::to_string(n.max) + ")");
+    }
     for (auto d : synth::domain_names()) domains.emplace_back(d);
     const auto specs = synth::type_specs();
     for (std::size_t r = 0; r < specs.size(); ++r) {
@@ -187,8 +194,8 @@ struct SyntheticWorld::Impl {
     for (std::size_t t = 0; t < specs.size(); ++t) {
       Rng rng(mix_seed(mix_seed(seed, kWorldStream), t));
       std::vector<std::string> pool;
-      for (std::size_t tries = 0; pool.size() < specs[t].pool && tries < 50 * specs[t].pool;
-           ++tries) {
+      const std::size_t wanted = specs[t].pool * name_scale;
+      for (std::size_t tries = 0; pool.size() < wanted && tries < 50 * wanted; ++tries) {
         std::string name = specs[t].make(rng);
         if (taken.insert(name).second) pool.push_back(std::move(name));
       }
@@ -344,7 +351,8 @@ struct SyntheticWorld::Impl {
   }
 };
 
-SyntheticWorld::SyntheticWorld(std::uint64_t seed) : impl_(std::make_shared<const Impl>(seed)) {}
+SyntheticWorld::SyntheticWorld(std::uint64_t seed, std::size_t name_scale, SynthSentences sentences)
+    : impl_(std::make_shared<const Impl>(seed, name_scale, sentences)) {}
 
 std::uint64_t SyntheticWorld::seed() const {
   return impl_->seed;
@@ -374,7 +382,7 @@ SynthPassage SyntheticWorld::passage(SynthSplit split, std::size_t index,
   p.id = std::string(s ? "heldout_" : "train_") + std::to_string(index);
   const std::size_t domain = rng.below(w.domains.size());
   p.domain = w.domains[domain];
-  const std::size_t n = 2 + rng.below(5);
+  const std::size_t n = w.sentences.min + rng.below(w.sentences.max - w.sentences.min + 1);
   std::vector<Sentence> sentences;
   std::vector<SynthEntity> named;
   std::vector<std::size_t> used_templates;

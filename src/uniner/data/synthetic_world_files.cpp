@@ -59,7 +59,7 @@ struct Output {
 }  // namespace
 
 SynthReport write_synthetic_world(const std::string& directory, const SynthOptions& options) {
-  const SyntheticWorld world(options.seed);
+  const SyntheticWorld world(options.seed, options.name_scale, options.sentences);
   world.passage(options.split, 0, options.noise);  // checks the noise rates before any write
 
   std::error_code ec;

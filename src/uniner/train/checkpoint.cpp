@@ -79,7 +79,7 @@ void save_checkpoint(const std::string& dir, const CheckpointState& s, const Stu
       done.push_back(e.path());
   }
   std::sort(done.begin(), done.end());
-  for (std::size_t i = 0; i + static_cast<std::size_t>(keep) < done.size(); ++i) {
+  for (std::size_t i = 0; keep > 0 && i + static_cast<std::size_t>(keep) < done.size(); ++i) {
     fs::remove_all(done[i], ec);
   }
 }

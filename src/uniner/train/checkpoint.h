@@ -24,7 +24,7 @@ struct CheckpointState {
   double elapsed_s = 0;           // training time so far
 };
 
-// Writes step-<state.step>/ and keeps the newest `keep` checkpoints.
+// Writes step-<state.step>/ and keeps the newest `keep` checkpoints (0: all of them).
 void save_checkpoint(const std::string& dir, const CheckpointState& state, const Student& student,
                      torch::optim::AdamW& optimizer, const std::string& tokenizer_from,
                      const PromptTemplate& prompt, int keep = 2);

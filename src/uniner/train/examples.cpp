@@ -53,6 +53,12 @@ std::size_t ConversationTokens::size() const {
   return n;
 }
 
+void train_every_token(Example& e) {
+  // The first token (BOS) has nothing before it to be predicted from.
+  std::fill(e.trained.begin(), e.trained.end(), 1);
+  if (!e.trained.empty()) e.trained[0] = 0;
+}
+
 std::size_t Example::trained_count() const {
   return static_cast<std::size_t>(std::count(trained.begin(), trained.end(), 1));
 }

@@ -39,6 +39,9 @@ struct Example {
   std::size_t trained_count() const;
 };
 
+// Marks every token but the first trained (LossOn::kAll): the loss on the whole conversation.
+void train_every_token(Example& example);
+
 // Checks the shape of a conversation record (text turn, reply, then question/answer pairs, roles
 // alternating human/gpt, every question "What describes T in the text?"); throws InputError with
 // the reason otherwise.

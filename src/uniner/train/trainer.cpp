@@ -52,7 +52,10 @@ double dev_loss(const Student& student, const std::vector<ConversationTokens>& d
   torch::NoGradGuard no_grad;
   Autocast autocast(o.bf16);
   std::vector<Example> all;
-  for (const auto& c : dev) all.push_back(assemble_in_order(c, static_cast<std::size_t>(o.max_len)));
+  for (const auto& c : dev) {
+    all.push_back(assemble_in_order(c, static_cast<std::size_t>(o.max_len)));
+    if (o.loss_on == LossOn::kAll) train_every_token(all.back());
+  }
   std::sort(all.begin(), all.end(),
             [](const Example& a, const Example& b) { return a.tokens.size() < b.tokens.size(); });
   double sum = 0, count = 0;
@@ -91,11 +94,11 @@ void check_options(const TrainOptions& o) {
 
 std::uint64_t run_fingerprint(const TrainOptions& o, std::uint64_t data) {
   char buf[512];
-  std::snprintf(buf, sizeof buf, "%d|%ld|%.9g|%.9g|%.9g|%.9g|%d|%d|%d|%d|%llu|%d|%d|%.9g|%d",
+  std::snprintf(buf, sizeof buf, "%d|%ld|%.9g|%.9g|%.9g|%.9g|%d|%d|%d|%d|%llu|%d|%d|%.9g|%d|%d",
                 o.epochs, o.max_steps, o.lr, o.weight_decay, o.warmup_ratio, o.clip, o.batch,
                 o.grad_accum, o.max_len, o.bf16 ? 1 : 0, static_cast<unsigned long long>(o.seed),
                 static_cast<int>(o.tokenization), o.lora_rank, o.lora_alpha,
-                static_cast<int>(o.lora_targets));
+                static_cast<int>(o.lora_targets), static_cast<int>(o.loss_on));
   return hash64(buf, std::strlen(buf), data);
 }
 
@@ -205,6 +208,7 @@ TrainReport train_student(const TrainOptions& options, const TrainCallbacks& cal
         const std::size_t i = plan[m][j];
         ex.push_back(assemble_example(data.train[i], o.seed, epoch, i,
                                       static_cast<std::size_t>(o.max_len)));
+        if (o.loss_on == LossOn::kAll) train_every_token(ex.back());
       }
       if (ex.empty()) continue;
       micro.push_back(make_batch(ex));
@@ -275,7 +279,8 @@ TrainReport train_student(const TrainOptions& options, const TrainCallbacks& cal
     if (cb.progress) cb.progress(progress);
     if (lead && ((o.checkpoint_every > 0 && state.step % o.checkpoint_every == 0) ||
                  (stop && state.step < total))) {
-      save_checkpoint(o.checkpoint_dir, state, student, optimizer, o.base_path, prompt);
+      save_checkpoint(o.checkpoint_dir, state, student, optimizer, o.base_path, prompt,
+                      o.keep_checkpoints);
     }
     if (stop && state.step < total) {
       report.interrupted = true;
@@ -307,7 +312,8 @@ std::size_t write_examples(const TrainOptions& o, const std::string& path) {
     std::size_t skipped = 0;
     for (const auto& c : read_tokenized(data, vocab, base.prompt_template(), o.tokenization,
                                         o.strict, skipped, {})) {
-      const auto e = assemble_in_order(c, static_cast<std::size_t>(o.max_len));
+      auto e = assemble_in_order(c, static_cast<std::size_t>(o.max_len));
+      if (o.loss_on == LossOn::kAll) train_every_token(e);
       *out << nlohmann::json{{"id", c.id}, {"tokens", e.tokens}, {"trained", e.trained}}.dump()
            << '\n';
       ++n;
@@ -328,7 +334,8 @@ std::string show_example(const TrainOptions& o, std::size_t index) {
     const auto all = read_tokenized(path, vocab, base.prompt_template(), o.tokenization, o.strict,
                                     skipped, {});
     if (index < seen + all.size()) {
-      const auto e = assemble_in_order(all[index - seen], static_cast<std::size_t>(o.max_len));
+      auto e = assemble_in_order(all[index - seen], static_cast<std::size_t>(o.max_len));
+      if (o.loss_on == LossOn::kAll) train_every_token(e);
       return "example " + std::to_string(index) + " (id " + all[index - seen].id + "): " +
              std::to_string(e.tokens.size()) + " tokens, " + std::to_string(e.trained_count()) +
              " trained (inside [[ ]])\n" + render_example(e, vocab) + "\n";
