@@ -8,7 +8,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 first=$("$demo" --smoke --work "$work" 2>&1) || { echo "$first"; echo "demo_smoke: the first run failed"; exit 1; }
 echo "$first"
-for step in "1/8 synth" "2/8 annotate" "3/8 stats" "4/8 build-data" "5/8 init-model" "6/8 train" "7/8 bench" "8/8 extract"; do
+for step in "1/9 synth" "2/9 annotate" "3/9 stats" "4/9 build-data" "5/9 train-vocab" "6/9 init-model" "7/9 train" "8/9 bench" "9/9 extract"; do
   grep -q "^demo: $step" <<<"$first" || { echo "demo_smoke: no line for step $step"; exit 1; }
 done
 grep -qE '^held-out F1: [0-9]+\.[0-9]{3}$' <<<"$first" || { echo "demo_smoke: no held-out F1 line"; exit 1; }
