@@ -125,6 +125,25 @@ TEST(VocabTraining, SeparateSpaceKeepsTheSpaceAPieceOfItsOwn) {
   EXPECT_TRUE(ends_with_word(v.tokenize("[\"Candpaimkri", false, false)));
 }
 
+// A hostile corpus finishes at once: a 200,000-character "word" teaches no piece (words over 256
+// bytes are left out of the merges) and still round-trips.
+TEST(VocabTraining, AHugeWordIsLeftOutOfTheMergesAndStillSpelt) {
+  TempDir dir;
+  std::string blob(200000, 'a');
+  for (std::size_t i = 0; i < blob.size(); i += 7) blob[i] = 'b';
+  std::string lines = json{{"text", blob}}.dump() + "\n";
+  for (int i = 0; i < 300; ++i) lines += json{{"text", "the cat sat"}}.dump() + "\n";
+  VocabTrainingOptions o;
+  o.inputs = {dir.write("odd.jsonl", lines)};
+  o.out_path = dir.file("vocab.gguf");
+  o.size = 600;
+  const auto report = train_vocab(o);
+  EXPECT_LT(report.merges, 20u);  // the pieces of "▁the", "▁cat", "▁sat" only
+  const Vocab v = Vocab::load(o.out_path);
+  EXPECT_EQ(v.count_tokens("the cat sat"), 3u);
+  EXPECT_EQ(spell(v, v.tokenize(blob.substr(0, 5000), false, false)), blob.substr(0, 5000));
+}
+
 TEST(VocabTraining, StudentOnALearntVocabularyLoadsAndExtracts) {
   TempDir dir;
   const auto corpus = write_corpus(dir);

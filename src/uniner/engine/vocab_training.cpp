@@ -25,6 +25,7 @@ namespace {
 constexpr std::size_t kSpecialTokens = 3;  // <unk>, <s>, </s>
 constexpr std::size_t kByteTokens = 256;
 const std::string kSpace = "\xE2\x96\x81";  // "▁", SentencePiece's visible space
+constexpr std::size_t kMaxWordBytes = 256;
 
 // Counts the words of one text as llama.cpp's SentencePiece tokenizer sees them: a space prefix,
 // then every space becomes "▁" and starts a word. Control characters (newline, tab) stand alone:
@@ -33,7 +34,9 @@ void count_words(const std::string& text, std::unordered_map<std::string, std::i
                  std::size_t& total) {
   std::string word = kSpace;  // add_space_prefix
   const auto flush = [&] {
-    if (word.empty() || word == kSpace) return;
+    // A "word" longer than this (a URL, a base64 blob, a table without spaces) teaches no
+    // piece worth having, and merging inside it would cost its length at every merge.
+    if (word.empty() || word == kSpace || word.size() > kMaxWordBytes) return;
     ++words[word];
     ++total;
   };
