@@ -46,16 +46,20 @@ class Autocast {
   bool on_;
 };
 
+// A conversation as one example, its pairs in file order, trained where o.loss_on says.
+Example in_order_example(const ConversationTokens& c, const TrainOptions& o) {
+  Example e = assemble_in_order(c, static_cast<std::size_t>(o.max_len));
+  if (o.loss_on == LossOn::kAll) train_every_token(e);
+  return e;
+}
+
 double dev_loss(const Student& student, const std::vector<ConversationTokens>& dev,
                 const TrainOptions& o) {
   if (dev.empty()) return -1;
   torch::NoGradGuard no_grad;
   Autocast autocast(o.bf16);
   std::vector<Example> all;
-  for (const auto& c : dev) {
-    all.push_back(assemble_in_order(c, static_cast<std::size_t>(o.max_len)));
-    if (o.loss_on == LossOn::kAll) train_every_token(all.back());
-  }
+  for (const auto& c : dev) all.push_back(in_order_example(c, o));
   std::sort(all.begin(), all.end(),
             [](const Example& a, const Example& b) { return a.tokens.size() < b.tokens.size(); });
   double sum = 0, count = 0;
@@ -312,8 +316,7 @@ std::size_t write_examples(const TrainOptions& o, const std::string& path) {
     std::size_t skipped = 0;
     for (const auto& c : read_tokenized(data, vocab, base.prompt_template(), o.tokenization,
                                         o.strict, skipped, {})) {
-      auto e = assemble_in_order(c, static_cast<std::size_t>(o.max_len));
-      if (o.loss_on == LossOn::kAll) train_every_token(e);
+      const auto e = in_order_example(c, o);
       *out << nlohmann::json{{"id", c.id}, {"tokens", e.tokens}, {"trained", e.trained}}.dump()
            << '\n';
       ++n;
@@ -334,8 +337,7 @@ std::string show_example(const TrainOptions& o, std::size_t index) {
     const auto all = read_tokenized(path, vocab, base.prompt_template(), o.tokenization, o.strict,
                                     skipped, {});
     if (index < seen + all.size()) {
-      auto e = assemble_in_order(all[index - seen], static_cast<std::size_t>(o.max_len));
-      if (o.loss_on == LossOn::kAll) train_every_token(e);
+      const auto e = in_order_example(all[index - seen], o);
       return "example " + std::to_string(index) + " (id " + all[index - seen].id + "): " +
              std::to_string(e.tokens.size()) + " tokens, " + std::to_string(e.trained_count()) +
              " trained (inside [[ ]])\n" + render_example(e, vocab) + "\n";
