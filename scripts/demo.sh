@@ -34,7 +34,7 @@ elif [ "$preset" = quick ]; then
   epochs=3 lr=3e-3 batch=4 checkpoint_every=250
 else
   train_passages=12000 heldout_passages=400 vocab_size=4000 dim=128 layers=4 heads=4 ff=344
-  epochs=6 lr=5e-3 batch=8 checkpoint_every=500
+  epochs=10 lr=5e-3 batch=8 checkpoint_every=500
 fi
 world=(--seed 1 --name-scale 20)
 threads=${THREADS:-$(nproc)}
