@@ -81,10 +81,14 @@ if ! done_step annotate; then
   server=$!
   trap 'kill $server 2>/dev/null || true' EXIT
   until [ -s teacher-url.txt ]; do sleep 0.1; done
-  "$uniner" annotate --input world-train/passages.jsonl --output annotations.jsonl \
+  "$uniner" annotate --input world-train/passages.jsonl --output teacher-answers.jsonl \
     --base-url "$(cat teacher-url.txt)" --model synthetic-teacher 2>annotate.log
   kill $server 2>/dev/null || true
   trap - EXIT
+  # annotate writes answers as they arrive; in the passages' order, the data of every run (and
+  # so its training) is the same
+  "$uniner" merge -i teacher-answers.jsonl --order-by world-train/passages.jsonl \
+    -o annotations.jsonl 2>>annotate.log
   finish_step annotate
 fi
 say "2/9 annotate: $(wc -l < annotations.jsonl) passages annotated by the teacher over HTTP ($(grep -c '"status":"parse_error"' annotations.jsonl || true) unparseable answers, kept as such)"
