@@ -6,7 +6,8 @@
 #   bench/demo/ablation.sh DEMO_DIR OUT_DIR [train flags...]
 # DEMO_DIR is a finished demo work folder (annotations.jsonl, base.gguf, world-heldout/); the
 # train flags default to the quick preset's. Resumable: a finished mode is not run again.
-# Environment: UNINER, THREADS.
+# Environment: UNINER, THREADS, MODES (the modes to run, in order; default "none uniform
+# frequency"; the table needs all three).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 demo=$(realpath "$1"); out=$(realpath -m "$2"); shift 2
@@ -15,7 +16,7 @@ threads=${THREADS:-$(nproc)}
 flags=("$@")
 [ ${#flags[@]} -gt 0 ] || flags=(--epochs 2 --lr 3e-3 --batch 8 --bf16)
 mkdir -p "$out"
-for mode in none uniform frequency; do
+for mode in ${MODES:-none uniform frequency}; do
   d=$out/$mode
   mkdir -p "$d"
   [ -f "$d/bench-constrained/report.json" ] && continue
@@ -30,6 +31,9 @@ for mode in none uniform frequency; do
   fi
   "$uniner" bench -m "$d/student.gguf" --data "$demo/world-heldout/benchmark.json" \
     --out "$d/bench-constrained" --constrain passage --threads "$threads" --quiet >/dev/null 2>&1
+done
+for mode in none uniform frequency; do
+  [ -f "$out/$mode/bench-constrained/report.json" ] || { echo "ablation: $mode not run yet"; exit 0; }
 done
 /usr/bin/python3 - "$demo/world-heldout/benchmark.json" "$out" "${flags[*]}" <<'PY'
 import json, sys
