@@ -150,7 +150,12 @@ say "8/9 bench: held-out F1 $(f1 bench-heldout-constrained) with answers constra
 head -1 world-heldout/passages.jsonl > sample-passage.jsonl
 "$uniner" extract -m student.gguf --input sample-passage.jsonl -o sample.jsonl --overwrite \
   --types person,company,city,country,date --constrain passage --quiet 2>/dev/null || true
-say "9/9 extract: $(cut -c1-400 sample.jsonl)"
+# each entity as text (type, start-end), offsets in characters of the passage
+entities=$(grep -o '{"text":"[^"\\]*","type":"[^"\\]*","start":[0-9]*,"end":[0-9]*' sample.jsonl |
+  sed -E 's/^\{"text":"(.*)","type":"(.*)","start":([0-9]*),"end":([0-9]*)$/\1 (\2, \3-\4)/' |
+  paste -sd ';' | sed 's/;/; /g' || true)
+passage=$(grep -o '"text":"[^"]\{1,400\}' sample.jsonl | head -1 | cut -c9- || true)
+say "9/9 extract: \"$passage\" -> ${entities:-no entities} (sample.jsonl)"
 
 echo
 echo "held-out F1: $(f1 bench-heldout-constrained)"
