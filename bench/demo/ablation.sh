@@ -14,7 +14,7 @@ demo=$(realpath "$1"); out=$(realpath -m "$2"); shift 2
 uniner=${UNINER:-$here/build/tools/uniner/uniner}
 threads=${THREADS:-$(nproc)}
 flags=("$@")
-[ ${#flags[@]} -gt 0 ] || flags=(--epochs 2 --lr 3e-3 --batch 8 --bf16)
+[ ${#flags[@]} -gt 0 ] || flags=(--epochs 3 --lr 3e-3 --batch 4 --bf16 --loss-on all)
 mkdir -p "$out"
 for mode in ${MODES:-none uniform frequency}; do
   d=$out/$mode
