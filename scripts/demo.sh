@@ -51,11 +51,16 @@ finish_step() { touch ".done-$1"; }
 
 # 0. Build what is missing (a clean machine: packages, llama.cpp, the build).
 if [ ! -x "$uniner" ] || [ ! -x "$fake" ] || ! "$uniner" train --help >/dev/null 2>&1; then
-  say "building uniner (first run only)..."
-  "$here/scripts/install-deps.sh" >/dev/null
-  cmake -S "$here" -B "$here/build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  say "building uniner (first run only; its output in $work/build.log)..."
   # only the two programs the demo runs (the tests build with scripts/test.sh)
-  cmake --build "$here/build" -j"$threads" --target uniner uniner-fake-openai >/dev/null
+  if ! { "$here/scripts/install-deps.sh" &&
+         cmake -S "$here" -B "$here/build" -DCMAKE_BUILD_TYPE=Release &&
+         cmake --build "$here/build" -j"$threads" --target uniner uniner-fake-openai; } \
+       >build.log 2>&1; then
+    tail -20 build.log >&2
+    echo "demo: the build failed (above: the end of $work/build.log)" >&2
+    exit 1
+  fi
 fi
 start=$(date +%s)
 
