@@ -103,6 +103,11 @@ TEST_F(ServeApi, PerRequestOptionsAreTheCliFlags) {
   EXPECT_EQ(a.body, cli[0] + "\n");
 }
 
+// Six clients at once: each answer is its own request's record. The batch a request joins depends
+// on when the clients post, and llama.cpp rounds differently for different batch shapes, so a
+// random model's near-tie may flip a greedy token mid-answer (the scheduler tests say the same of
+// ExtractionService; a trained model's answers are compared exactly in bench/serve). An answer
+// that differs from the CLI's is allowed only rarely, and never as another passage's answer.
 TEST_F(ServeApi, ConcurrentClientsEachGetTheirOwnAnswer) {
   std::vector<std::string> expected;
   for (const auto& text : kTexts) expected.push_back(testing::cli_records(model_, {text}, kTypes, kCliFlags).at(0) + "\n");
@@ -116,13 +121,36 @@ TEST_F(ServeApi, ConcurrentClientsEachGetTheirOwnAnswer) {
       return answers;
     }));
   }
+  std::size_t answers = 0, flips = 0;
   for (int c = 0; c < 6; ++c) {
-    const auto answers = clients[c].get();
-    for (std::size_t k = 0; k < answers.size(); ++k) {
-      EXPECT_EQ(answers[k].status, 200) << answers[k].body;
-      EXPECT_EQ(answers[k].body, expected[(c + k) % kTexts.size()]) << "client " << c << " request " << k;
+    const auto got = clients[c].get();
+    for (std::size_t k = 0; k < got.size(); ++k) {
+      const std::size_t own = (c + k) % kTexts.size();
+      ASSERT_EQ(got[k].status, 200) << got[k].body;
+      const json a = json::parse(got[k].body), want = json::parse(expected[own]);
+      ASSERT_EQ(a["text"], kTexts[own]) << "client " << c << " request " << k;
+      ASSERT_EQ(a["raw"].size(), kTypes.size()) << got[k].body;
+      bool same = true;
+      for (const auto& type : kTypes) {
+        ++answers;
+        const json& mine = a["raw"][type];
+        if (mine == want["raw"][type]) continue;
+        same = false, ++flips;
+        for (std::size_t other = 0; other < kTexts.size(); ++other) {
+          const json theirs = json::parse(expected[other])["raw"][type];
+          if (other != own && theirs != want["raw"][type]) {
+            EXPECT_NE(mine, theirs) << "client " << c << " request " << k << " got passage "
+                                    << other << "'s answer for " << type;
+          }
+        }
+      }
+      if (same) {
+        EXPECT_EQ(got[k].body, expected[own]) << "client " << c << " request " << k;
+      }
     }
   }
+  EXPECT_LE(flips * 10, answers) << "more than one answer in ten differs from the CLI's";
+  RecordProperty("answers_differing_from_the_cli", static_cast<int>(flips));
 }
 
 std::string words(int n) {
